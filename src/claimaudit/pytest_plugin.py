@@ -1,0 +1,105 @@
+"""The pytest plugin: every claim of ``claims/*.yaml`` is a test item.
+
+Follows pytest's documented pattern for non-Python tests (``doc/en/example/nonpython``):
+``pytest_collect_file`` returns a :class:`ClaimFile`, whose items are :class:`ClaimItem`.
+Three kinds of failure get three displays: a bad claim file is a collection error of one
+line; a number that does not add up is an item failure showing ``explain(result)`` with no
+traceback; a bug in claimaudit keeps its full traceback.
+
+A claim declared ``expect: inconsistent`` is marked ``xfail(strict=True)``: it stays green
+while the finding holds and turns red if it disappears.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from pathlib import Path
+
+import pytest
+
+from .audit import check_claim, links
+from .errors import ClaimFileError
+from .loader import load_claims
+from .verdict import Result, Verdict, explain
+
+RESULTS_KEY = pytest.StashKey[list]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("claimaudit")
+    parser.addini("claims_glob", "glob (relative to rootdir) of claim files collected as tests", default="claims/*.yaml")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[RESULTS_KEY] = []
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path):
+    if file_path.suffix not in (".yaml", ".yml"):
+        return None
+    try:
+        rel = file_path.relative_to(parent.config.rootpath).as_posix()
+    except ValueError:
+        return None
+    if fnmatch.fnmatchcase(rel, parent.config.getini("claims_glob")):
+        return ClaimFile.from_parent(parent, path=file_path)
+    return None
+
+
+class ClaimMismatch(Exception):
+    """A claim's verdict differs from its expectation (a finding in the source, not a bug)."""
+
+    def __init__(self, result: Result) -> None:
+        self.result = result
+        super().__init__(result.claim)
+
+
+class ClaimFile(pytest.File):
+    """A claim file; its items are its claims, in file order."""
+
+    def collect(self):
+        try:
+            claims = load_claims(self.path)
+        except ClaimFileError as err:
+            raise self.CollectError(str(err)) from None
+        by_id = {c.id: c for c in claims}
+        all_links = links(claims)
+        for claim in claims:
+            item = ClaimItem.from_parent(self, name=claim.id, claim=claim, by_id=by_id, links=all_links.get((claim.path, claim.id), []))
+            if claim.expect and claim.expect.verdict == Verdict.INCONSISTENT.value:
+                item.add_marker(pytest.mark.xfail(strict=True, reason=f"finding: {claim.expect.reason}"))
+            yield item
+
+
+class ClaimItem(pytest.Item):
+    """One claim, checked from its printed numbers."""
+
+    def __init__(self, *, claim, by_id, links, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.claim = claim
+        self.by_id = by_id
+        self.claim_links = links
+        self.result: Result | None = None
+
+    def runtest(self) -> None:
+        result = check_claim(self.claim, self.by_id, self.claim_links)
+        self.result = result
+        self.config.stash[RESULTS_KEY].append(result)
+        expected = self.claim.expect.verdict if self.claim.expect else None
+        if expected == Verdict.INCONSISTENT.value:
+            # Under xfail(strict): raising keeps the finding green; passing (it vanished) goes red.
+            if result.verdict is Verdict.INCONSISTENT:
+                raise ClaimMismatch(result)
+            return
+        if not result.meets_expectation:
+            raise ClaimMismatch(result)
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, ClaimMismatch):
+            r = excinfo.value.result
+            want = r.expected or "consistent or not_checkable"
+            return "\n".join([f"verdict {r.verdict.value}, expected {want}", *explain(r)])
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self):
+        return self.path, self.claim.line - 1, f"{self.claim.source.id}::{self.claim.id} [{self.claim.kind}]"

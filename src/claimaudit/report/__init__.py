@@ -1,0 +1,1 @@
+"""Renderings of results: console (rich), JSON; each a function of the same Result list."""
