@@ -10,30 +10,36 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from itertools import product
-from typing import Callable, Sequence
+from fractions import Fraction
+from typing import Callable, Sequence, Union
 
-# The one floating-point guard of claimaudit (scrutiny calls it "dust"): an endpoint computed
-# through log/exp/division can land 1e-15 on the wrong side of an exact decimal boundary, so
-# comparisons of endpoints allow this relative slack. It is far below any printed precision.
+Real = Union[float, Fraction]
+
+# Ends are exact where they can be: a printed value's interval has Fraction ends (0.15 is 3/20,
+# not the double 0.1499999...), and Python compares Fractions with floats exactly, so open ends
+# are honoured exactly: "25" and "26" do not meet at 25.5.
+#
+# The one floating-point guard of claimaudit (scrutiny calls it "dust"): a value computed through
+# log/exp can land 1e-15 outside a closed end it reaches in exact arithmetic, so a closed end
+# forgives this relative slack. Far below any printed precision; never applied to open ends.
 DUST = 1e-12
 
 
-def _le(a: float, b: float) -> bool:
-    """a <= b, forgiving floating-point dust."""
-    return a <= b + DUST * max(1.0, abs(a), abs(b))
-
-
-def _lt(a: float, b: float) -> bool:
-    """a < b, where values equal up to dust count as equal (so not less)."""
-    return a < b - DUST * max(1.0, abs(a), abs(b))
+def _le(a: Real, b: Real) -> bool:
+    """a <= b exactly, or a above a closed end b by no more than floating-point dust."""
+    if a <= b:
+        return True
+    if math.isinf(a) or math.isinf(b):
+        return False
+    return float(a) - float(b) <= DUST * max(1.0, abs(float(a)), abs(float(b)))
 
 
 @dataclass(frozen=True)
 class Interval:
     """The set of reals between ``lo`` and ``hi``; each end open or closed."""
 
-    lo: float
-    hi: float
+    lo: Real
+    hi: Real
     lo_closed: bool = True
     hi_closed: bool = True
 
@@ -60,10 +66,10 @@ class Interval:
             return not (self.lo_closed and self.hi_closed)
         return self.lo > self.hi
 
-    def contains(self, x: float) -> bool:
-        """x lies in the interval (endpoints forgiving dust)."""
-        lo_ok = _le(self.lo, x) if self.lo_closed else _lt(self.lo, x) or self.lo == -math.inf
-        hi_ok = _le(x, self.hi) if self.hi_closed else _lt(x, self.hi) or self.hi == math.inf
+    def contains(self, x: Real) -> bool:
+        """x lies in the interval (open ends exact, closed ends forgiving dust)."""
+        lo_ok = _le(self.lo, x) if self.lo_closed else self.lo < x
+        hi_ok = _le(x, self.hi) if self.hi_closed else x < self.hi
         return lo_ok and hi_ok
 
     def intersect(self, other: "Interval") -> "Interval | None":
@@ -87,10 +93,10 @@ class Interval:
         return self._below(other) and other._below(self)
 
     def _below(self, other: "Interval") -> bool:
-        # self.lo is not past other.hi
+        # self.lo is not past other.hi; where either end is open they must not merely touch.
         if self.lo_closed and other.hi_closed:
             return _le(self.lo, other.hi)
-        return _lt(self.lo, other.hi) or self.lo == -math.inf or other.hi == math.inf
+        return self.lo < other.hi
 
     def hull(self, other: "Interval") -> "Interval":
         """The smallest interval holding both."""
@@ -112,7 +118,8 @@ class Interval:
 
     def format(self, digits: int = 4) -> str:
         """Render as ``[a, b)`` with ``digits`` significant digits; a point renders as a number."""
-        def f(x: float) -> str:
+        def f(x: Real) -> str:
+            x = float(x)
             if math.isinf(x):
                 return "inf" if x > 0 else "-inf"
             return f"{x:.{digits}g}" if abs(x) < 1e5 else f"{x:.6g}"

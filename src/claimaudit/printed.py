@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
 from .intervals import Interval
 from .rounding import DEFAULT_POLICIES, unround_any
@@ -55,11 +56,17 @@ class Printed:
     relation: str = "="
     exact: bool = False
     percent: bool = False
+    number: Fraction = Fraction(0)  # the printed digits as an exact fraction ("0.100" is 1/10)
 
     @property
     def half_unit(self) -> float:
         """Half a unit of the last printed digit (0.05 for "2.9", 0.5 for "92")."""
         return 0.5 * 10.0 ** (-self.decimals)
+
+    @property
+    def unit(self) -> Fraction:
+        """One unit of the last printed digit, exactly (1/10 for "2.9")."""
+        return Fraction(1, 10**self.decimals)
 
     @property
     def is_integer(self) -> bool:
@@ -73,7 +80,7 @@ class Printed:
 
     def count_interval(self) -> Interval:
         """A count is exact: the point interval of its value."""
-        return Interval.point(float(self.as_count()))
+        return Interval.point(Fraction(self.as_count()))
 
     def __str__(self) -> str:
         return self.text
@@ -92,7 +99,7 @@ def parse_printed(text: str, rounding: tuple[str, ...] = DEFAULT_POLICIES) -> Pr
         raise ValueError(f"{text!r} is not a string (write printed values in quotes, e.g. \"0.50\")")
     word = _word_value(text)
     if word is not None:
-        return Printed(text, float(word), 0, Interval.point(float(word)), exact=True)
+        return Printed(text, float(word), 0, Interval.point(Fraction(word)), exact=True, number=Fraction(word))
     m = _NUMBER.match(text.strip())
     if not m:
         raise ValueError(f"{text!r} is not a printed number")
@@ -104,9 +111,9 @@ def parse_printed(text: str, rounding: tuple[str, ...] = DEFAULT_POLICIES) -> Pr
     rel = {"<=": "≤", ">=": "≥"}.get(m["rel"] or "=", m["rel"] or "=")
     titer = bool(m["titer"])
     if rel == "=":
-        interval = Interval.point(value) if titer else unround_any(num if not num.startswith(".") else "0" + num, rounding)
+        interval = Interval.point(Fraction(num)) if titer else unround_any(num if not num.startswith(".") else "0" + num, rounding)
     elif rel in "<≤":
-        interval = Interval(-math.inf, value, False, rel == "≤")
+        interval = Interval(-math.inf, Fraction(num), False, rel == "≤")
     else:
-        interval = Interval(value, math.inf, rel == "≥", False)
-    return Printed(text, value, decimals, interval, rel, exact=titer, percent=bool(m["pct"]))
+        interval = Interval(Fraction(num), math.inf, rel == "≥", False)
+    return Printed(text, value, decimals, interval, rel, exact=titer, percent=bool(m["pct"]), number=Fraction(num))

@@ -8,7 +8,8 @@ the policies a claim allows.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 
 from .intervals import Interval
 
@@ -18,7 +19,7 @@ DEFAULT_POLICIES = POLICIES
 _DECIMAL_MODE = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 
 
-def reround(value: float, decimals: int, policy: str = "half_up") -> str:
+def reround(value: float | Fraction, decimals: int, policy: str = "half_up") -> str:
     """Print ``value`` with ``decimals`` decimals under ``policy``.
 
     The value is taken at its exact binary expansion (``Decimal(value)``), so 0.125 is a true
@@ -30,7 +31,10 @@ def reround(value: float, decimals: int, policy: str = "half_up") -> str:
     if policy not in _DECIMAL_MODE:
         raise ValueError(f"unknown rounding policy {policy!r}; use one of {POLICIES}")
     quantum = Decimal(1).scaleb(-decimals)
-    text = str(Decimal(value).quantize(quantum, rounding=_DECIMAL_MODE[policy]))
+    with localcontext() as ctx:
+        ctx.prec = 60
+        exact = Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction) else Decimal(value)
+        text = str(exact.quantize(quantum, rounding=_DECIMAL_MODE[policy]))
     return "0" + text[2:] if text.startswith("-0") and Decimal(text) == 0 else text
 
 
@@ -46,7 +50,7 @@ def unround(text: str, policy: str = "half_up") -> Interval:
     exponent = d.as_tuple().exponent
     decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     half = Decimal(5).scaleb(-decimals - 1)
-    lo, hi = float(d - half), float(d + half)
+    lo, hi = Fraction(d - half), Fraction(d + half)
     if policy == "half_up":
         # Ties go away from zero: the tie on the zero side belongs to this value.
         if d > 0:

@@ -20,9 +20,9 @@ def off_by(printed: Printed, recomputed: Interval) -> float:
     For a bound ("<0.001") the distance is from the bound's interval instead of a point.
     """
     if printed.relation == "=":
-        return recomputed.distance(printed.value) / printed.half_unit
+        return float(recomputed.distance(printed.number)) / printed.half_unit
     iv = printed.interval
-    gap = max(0.0, iv.lo - recomputed.hi, recomputed.lo - iv.hi)
+    gap = max(0.0, float(iv.lo - recomputed.hi), float(recomputed.lo - iv.hi))
     return gap / printed.half_unit
 
 
@@ -36,17 +36,23 @@ def judge(
     conventions: Iterable[str] = (),
     variants: Iterable[str] = (),
     digits: int = 5,
+    target: Interval | None = None,
 ) -> Check:
-    """Consistent when the recomputed interval overlaps the printed value's interval."""
-    overlap = recomputed.intersect(printed.interval)
+    """Consistent when the recomputed interval overlaps the printed value's interval.
+
+    ``target`` replaces the printed value's rounding interval where the kind knows better
+    (an exact count is its point, not [k − 0.5, k + 0.5)).
+    """
+    target = target or printed.interval
+    overlap = recomputed.intersect(target)
     shown = recomputed.format(digits)
     if overlap is not None:
-        why = f"{what} ∈ {shown}, which reaches printed {printed.text} (interval {printed.interval.format(digits)})"
+        why = f"{what} ∈ {shown}, which reaches printed {printed.text} (interval {target.format(digits)})"
         return Check(name, Verdict.CONSISTENT, {role: shown}, why, tuple(conventions), 0.0)
     d = off_by(printed, recomputed)
     why = (
-        f"{what} ∈ {shown}, but printed {printed.text} stands for {printed.interval.format(digits)}: "
-        f"no value in the printed inputs' intervals rounds to {printed.text}"
+        f"{what} ∈ {shown}, but printed {printed.text} stands for {target.format(digits)}: "
+        f"no value in the printed inputs' intervals gives {printed.text}"
     )
     return Check(name, Verdict.INCONSISTENT, {role: shown}, why, tuple(conventions), d, tuple(variants))
 

@@ -32,7 +32,7 @@ def agreement_check(role: str, mine: Printed, ref: Ref, theirs: Printed) -> Chec
     if overlap is not None:
         why = f"{role} = {mine.text} {mine.interval} and {ref} = {theirs.text} {theirs.interval} overlap on {overlap}"
         return Check(link, Verdict.CONSISTENT, {f"{role} ∩ {ref}": str(overlap)}, why, ("same quantity: intervals must overlap",), 0.0)
-    gap = max(mine.interval.lo - theirs.interval.hi, theirs.interval.lo - mine.interval.hi)
+    gap = float(max(mine.interval.lo - theirs.interval.hi, theirs.interval.lo - mine.interval.hi))
     why = (
         f"{role} = {mine.text} {mine.interval} and {ref} = {theirs.text} {theirs.interval} do not overlap "
         f"(gap {gap:.4g}): the same quantity is printed two incompatible ways"

@@ -51,8 +51,8 @@ def grim(claim: Claim, values: Values) -> Check:
     if hits:
         shown = ", ".join(f"{float(h):g}" for h in hits[:6]) + (" ..." if len(hits) > 6 else "")
         return Check("grim", Verdict.CONSISTENT, {role: "{" + shown + "}"}, f"{what} can be {shown}, which rounds to {printed.text}", conventions, 0.0)
-    k = round(Fraction(printed.value) / unit)
-    near = sorted({float(Fraction(j) * unit) for j in (k - 1, k, k + 1)})
+    k = math.floor(Fraction(printed.value) / unit)
+    near = [float(Fraction(j) * unit) for j in (k, k + 1)]
     nearest = min(near, key=lambda v: abs(v - printed.value))
     return Check(
         "grim", Verdict.INCONSISTENT, {role: "∅", "nearest": ", ".join(f"{v:g}" for v in near)},

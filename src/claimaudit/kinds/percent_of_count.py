@@ -8,6 +8,7 @@ Without a count, the check is GRIM for proportions (Brown & Heathers 2017): some
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 from ..intervals import Interval
 from ..model import Claim
@@ -35,7 +36,7 @@ def feasible_counts(n: int, percent: Interval) -> list[int]:
     """Every whole k in 0..n whose 100·k/n lies in the interval."""
     lo = max(0, math.floor(percent.lo * n / 100) - 1) if math.isfinite(percent.lo) else 0
     hi = min(n, math.ceil(percent.hi * n / 100) + 1) if math.isfinite(percent.hi) else n
-    return [k for k in range(lo, hi + 1) if percent.contains(100 * k / n)]
+    return [k for k in range(lo, hi + 1) if percent.contains(Fraction(100 * k, n))]
 
 
 def _variants(n: int, printed: Printed) -> list[str]:
@@ -46,7 +47,7 @@ def _variants(n: int, printed: Printed) -> list[str]:
     if near:
         out.append("a different denominator: " + ", ".join(f"{feasible_counts(m, target)[0]}/{m}" for m in near[:3]))
     if printed.relation == "=":
-        truncated = Interval(printed.value, printed.value + 2 * printed.half_unit, True, False)
+        truncated = Interval(printed.number, printed.number + printed.unit, True, False)
         ks = feasible_counts(n, truncated)
         if ks:
             out.append(f"truncation instead of rounding: {ks[0]}/{n} = {100 * ks[0] / n:.2f}%")
@@ -62,7 +63,7 @@ def percent_of_count(claim: Claim, values: Values) -> Check:
     if "count" in values:
         k = values["count"].as_count()
         return judge(
-            "percent_of_count", "percent", pct, Interval.point(100 * k / n), what=f"100·{k}/{n}",
+            "percent_of_count", "percent", pct, Interval.point(Fraction(100 * k, n)), what=f"100·{k}/{n}",
             conventions=conventions, variants=_variants(n, pct),
         )
     ks = feasible_counts(n, pct.interval)
@@ -77,5 +78,5 @@ def percent_of_count(claim: Claim, values: Values) -> Check:
     return Check(
         "percent_of_count", Verdict.INCONSISTENT, {"count": "∅", "nearest": shown},
         f"no whole number of {n} patients gives {pct.text}% ({pct.interval}); nearest: {shown}",
-        conventions, off_by(pct, Interval.point(100 * nearest / n)), tuple(_variants(n, pct)),
+        conventions, off_by(pct, Interval.point(Fraction(100 * nearest, n))), tuple(_variants(n, pct)),
     )

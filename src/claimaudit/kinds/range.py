@@ -49,7 +49,7 @@ def range_(claim: Claim, values: Values) -> Check:
         iv = values[r].interval.intersect(limit)
         if iv is None:
             why = f"{r} = {values[r].text} ({values[r].interval}) breaks the limit: {'; '.join(notes)}"
-            return Check("range", Verdict.INCONSISTENT, {r: "∅"}, why, tuple(notes), _gap(values[r].interval, limit) / values[r].half_unit)
+            return Check("range", Verdict.INCONSISTENT, {r: "∅"}, why, tuple(notes), float(_gap(values[r].interval, limit)) / values[r].half_unit)
         clipped[r] = iv
     # Smallest feasible value of each, in order: a chain min ≤ median ≤ max exists iff this walk succeeds.
     floor_value, chain = -math.inf, []
@@ -62,9 +62,9 @@ def range_(claim: Claim, values: Values) -> Check:
                 return Check("range", Verdict.INCONSISTENT, {}, f"mean {values['mean'].text} lies outside the range", tuple(notes), None)
             continue
         x = max(floor_value, iv.lo)
-        if not iv.contains(x) and x > iv.hi:
+        if not (x < iv.hi or (x == iv.hi and iv.hi_closed)):
             why = f"{r} = {values[r].text} cannot be ≥ the values before it in min ≤ median ≤ max ({', '.join(chain)})"
-            return Check("range", Verdict.INCONSISTENT, {}, why, tuple(notes), (x - iv.hi) / values[r].half_unit)
+            return Check("range", Verdict.INCONSISTENT, {}, why, tuple(notes), float(x - iv.hi) / values[r].half_unit)
         floor_value = x
         chain.append(f"{r} ∈ {iv}")
     why = "min ≤ median ≤ max holds: " + ", ".join(chain) + (f"; {'; '.join(notes)}" if notes else "")
