@@ -136,6 +136,15 @@ def _schema_error(path: str, doc: Any, err) -> ClaimFileError:
         problem = f"unknown field {extra[0]!r}" if extra else err.message
         field = ".".join([*(str(p) for p in rest), extra[0]]) if extra else field
         hint = "allowed: " + ", ".join(sorted(err.schema.get("properties", {})))
+    elif validator == "type":
+        names = {"array": "a list", "object": "a mapping", "string": "a string", "boolean": "true or false"}
+        want = names.get(err.validator_value, err.validator_value)
+        found = next(
+            (name for t, name in ((bool, "true or false"), (list, "a list"), (dict, "a mapping"), (str, "a string"), (int, "a number"),
+                                  (float, "a number"), (type(None), "nothing")) if isinstance(err.instance, t)),
+            type(err.instance).__name__,
+        )
+        problem = f"must be {want}, found {found}"
     elif validator == "pattern":
         problem = f"{err.instance!r} does not match the pattern {err.validator_value!r}"
     else:
@@ -153,7 +162,8 @@ def _read_yaml(path: Path, shown: str) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise ClaimFileError(f"not UTF-8 (byte {e.start})", path=shown, hint="save the file as UTF-8") from None
+        line = raw[: e.start].count(b"\n") + 1
+        raise ClaimFileError(f"not UTF-8: byte 0x{raw[e.start]:02x}", path=shown, line=line, hint="save the file as UTF-8") from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as e:
@@ -369,7 +379,7 @@ def _check_values(claim: Claim, claims: list[Claim], shown: str) -> None:
         try:
             spec.validate(resolve_values(claim, by_id))
         except RoleError as e:
-            field = f"reported.{e.role}" if e.role in claim.reported else f"inputs.{e.role}"
+            field = f"inputs.{e.role}" if e.role in claim.inputs else f"reported.{e.role}"
             raise ClaimFileError(str(e), path=shown, line=claim.line_of(field.split(".")[0]), claim_id=claim.id, field=field) from None
 
 

@@ -79,7 +79,9 @@ def kind(
 
     def register(func: KindFunc) -> KindFunc:
         if name in KINDS:
-            raise RuntimeError(f"kind {name!r} registered twice")
+            if KINDS[name].func.__module__ != func.__module__:
+                raise RuntimeError(f"kind {name!r} registered twice ({KINDS[name].func.__module__}, {func.__module__})")
+            return func  # the same module imported again (pytester restores sys.modules): keep the entry
         summary = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else ""
         KINDS[name] = KindSpec(name, func, required, optional, params, validate, summary, needs)
         return func

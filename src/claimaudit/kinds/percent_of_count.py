@@ -39,16 +39,25 @@ def feasible_counts(n: int, percent: Interval) -> list[int]:
     return [k for k in range(lo, hi + 1) if percent.contains(Fraction(100 * k, n))]
 
 
-def _variants(n: int, printed: Printed) -> list[str]:
-    """Conventions that would reproduce a percentage that rounding of k/n cannot."""
+def _variants(n: int, printed: Printed, k: int | None = None) -> list[str]:
+    """Conventions or slips that would reproduce a percentage that 100·k/n cannot (never a pass)."""
     out = []
     target = printed.interval
-    near = [m for m in range(max(1, n - 3), n + 4) if m != n and feasible_counts(m, target)]
-    if near:
-        out.append("a different denominator: " + ", ".join(f"{feasible_counts(m, target)[0]}/{m}" for m in near[:3]))
+    if k is None:
+        near = [m for m in range(max(1, n - 3), n + 4) if m != n and feasible_counts(m, target)]
+        if near:
+            out.append("a different denominator: " + ", ".join(f"{feasible_counts(m, target)[0]}/{m}" for m in near[:3]))
+    else:
+        near = [m for m in range(max(1, k, n - 3), n + 4) if m != n and target.contains(Fraction(100 * k, m))]
+        if near:
+            out.append("a different denominator: " + ", ".join(f"{k}/{m}" for m in near[:3]))
+        typos = [j for j in (k - 1, k + 1) if 0 <= j <= n and target.contains(Fraction(100 * j, n))]
+        if typos:
+            out.append("a different count: " + ", ".join(f"{j}/{n}" for j in typos))
     if printed.relation == "=":
         truncated = Interval(printed.number, printed.number + printed.unit, True, False)
-        ks = feasible_counts(n, truncated)
+        ks = [k] if k is not None else feasible_counts(n, truncated)
+        ks = [j for j in ks if truncated.contains(Fraction(100 * j, n))]
         if ks:
             out.append(f"truncation instead of rounding: {ks[0]}/{n} = {100 * ks[0] / n:.2f}%")
     return out
@@ -64,7 +73,7 @@ def percent_of_count(claim: Claim, values: Values) -> Check:
         k = values["count"].as_count()
         return judge(
             "percent_of_count", "percent", pct, Interval.point(Fraction(100 * k, n)), what=f"100·{k}/{n}",
-            conventions=conventions, variants=_variants(n, pct),
+            conventions=conventions, variants=_variants(n, pct, k),
         )
     ks = feasible_counts(n, pct.interval)
     if ks:
