@@ -42,6 +42,11 @@ def _construct(node: yaml.Node, path: str) -> Any:
         out = _Map()
         out.line = node.start_mark.line + 1
         for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise ClaimFileError(
+                    "YAML merge keys (<<) are not supported", path=path, line=key_node.start_mark.line + 1, field="<<",
+                    hint="write the fields out, or reuse a whole value with an anchor (&name) and an alias (*name)",
+                )
             key = _construct(key_node, path)
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 raise ClaimFileError("a mapping key must be a plain value", path=path, line=key_node.start_mark.line + 1)

@@ -21,7 +21,8 @@ def agreement(claim: Claim, values: Values) -> Check:
         "agreement",
         Verdict.NOT_CHECKABLE,
         {},
-        "no arithmetic of its own: decided by its same_as links",
+        "a printed value with no arithmetic of its own: checked where it is printed again (same_as) "
+        "and where other claims read it (inputs)",
     )
 
 

@@ -79,13 +79,13 @@ def percent_of_count(claim: Claim, values: Values) -> Check:
     if ks:
         shown = ", ".join(f"{k} ({100 * k / n:.2f}%)" for k in ks)
         return Check("percent_of_count", Verdict.CONSISTENT, {"count": "{" + ", ".join(map(str, ks)) + "}"},
-                     f"of {n}, count {shown} rounds to {pct.text}%", conventions, 0.0)
+                     f"of {n}, count {shown} rounds to {pct.text.rstrip('%')}%", conventions, 0.0)
     below = math.floor(pct.value * n / 100)
     near = [k for k in (below, below + 1) if 0 <= k <= n]
     nearest = min(near, key=lambda k: abs(100 * k / n - pct.value))
     shown = ", ".join(f"{k}/{n} = {100 * k / n:.2f}%" for k in near)
     return Check(
         "percent_of_count", Verdict.INCONSISTENT, {"count": "∅", "nearest": shown},
-        f"no whole number of {n} patients gives {pct.text}% ({pct.interval}); nearest: {shown}",
+        f"no whole number of {n} patients gives {pct.text.rstrip('%')}% ({pct.interval}); nearest: {shown}",
         conventions, off_by(pct, Interval.point(Fraction(100 * nearest, n))), tuple(_variants(n, pct)),
     )
