@@ -18,7 +18,7 @@ def print_results(results: list[Result], only: str = "all", console=None) -> Non
     table.add_column("claim", overflow="fold", ratio=3)
     table.add_column("printed", overflow="fold", ratio=3)
     table.add_column("recomputed", overflow="fold", ratio=3)
-    table.add_column("verdict", ratio=2)
+    table.add_column("verdict", min_width=13, no_wrap=True)
     table.add_column("why", overflow="fold", ratio=6)
     for r in results:
         if only == "unexpected" and r.meets_expectation:
