@@ -18,3 +18,10 @@ def true_values(draw, lo: float = 0.0, hi: float = 1000.0):
         k = draw(st.integers(min_value=int(lo * 10**d), max_value=int(hi * 10**d)))
         return (k + 0.5) / 10**d  # a tie at d decimals
     return draw(st.floats(min_value=lo, max_value=hi, allow_nan=False, allow_infinity=False))
+
+
+@st.composite
+def two_by_two(draw, max_n: int = 60, min_n: int = 1):
+    """(k_1, n_1, k_2, n_2): two arms of min_n..max_n patients and their event counts."""
+    n_1, n_2 = draw(st.integers(min_n, max_n)), draw(st.integers(min_n, max_n))
+    return draw(st.integers(0, n_1)), n_1, draw(st.integers(0, n_2)), n_2

@@ -15,6 +15,7 @@ from claimaudit.errors import ClaimFileError
 from claimaudit.metrics.fisher import fisher_exact_p
 from claimaudit.rounding import reround
 from kit import run_kind
+from strategies import two_by_two
 
 SOURCE = """Relapse free, % 72 48 0.100b
 Improved or stabilized EDSS score, % 96 62 0.003b
@@ -192,26 +193,19 @@ def test_a_printed_value_that_cannot_be_right_is_refused_naming_its_role(write_c
     assert str(info.value) == f"{path}:5: claim 'bad', field '{field}': {message}"
 
 
-@st.composite
-def tables(draw, max_n: int = 60):
-    """(k_1, n_1, k_2, n_2): two arms of 1..max_n patients and their event counts."""
-    n_1, n_2 = draw(st.integers(1, max_n)), draw(st.integers(1, max_n))
-    return draw(st.integers(0, n_1)), n_1, draw(st.integers(0, n_2)), n_2
-
-
 def _counts(k_1: int, n_1: int, k_2: int, n_2: int, p: str) -> dict[str, str]:
     return {"n_1": str(n_1), "n_2": str(n_2), "count_1": str(k_1), "count_2": str(k_2), "p": p}
 
 
 @settings(max_examples=200)
-@given(tables(), st.sampled_from(["half_up", "half_even"]))
+@given(two_by_two(), st.sampled_from(["half_up", "half_even"]))
 def test_a_table_printed_with_its_own_rounded_p_is_consistent(table, policy):
     printed = reround(fisher_exact_p(*table), 3, policy)  # the exact P, not its float
     assert run_kind("fisher_p", _counts(*table, printed), rounding=(policy,)).verdict == "consistent"
 
 
 @settings(max_examples=200)
-@given(tables(), st.sampled_from(["half_up", "half_even"]))
+@given(two_by_two(), st.sampled_from(["half_up", "half_even"]))
 def test_a_table_printed_as_percentages_with_its_own_rounded_p_is_consistent(table, policy):
     k_1, n_1, k_2, n_2 = table
     printed = reround(fisher_exact_p(*table), 3, policy)  # the exact P, not its float
@@ -221,7 +215,7 @@ def test_a_table_printed_as_percentages_with_its_own_rounded_p_is_consistent(tab
 
 
 @settings(max_examples=200)
-@given(tables(), st.integers(0, 1000))
+@given(two_by_two(), st.integers(0, 1000))
 def test_the_verdict_does_not_depend_on_which_arm_comes_first(table, thousandths):
     k_1, n_1, k_2, n_2 = table
     printed = reround(Fraction(thousandths, 1000), 3)

@@ -19,6 +19,7 @@ from claimaudit.metrics.fisher import (
     fisher_one_sided_p,
     table_probability,
 )
+from strategies import two_by_two
 
 # (k_1, n_1, k_2, n_2): tacrolimus 25 patients vs azathioprine 29, Chen et al. 2017, Table 5.
 TABLE5 = {
@@ -33,15 +34,8 @@ TABLE5 = {
 TIE = 1e-7
 
 
-@st.composite
-def tables(draw, max_n: int = 60):
-    """(k_1, n_1, k_2, n_2): two arms of 0..max_n patients and their event counts."""
-    n_1, n_2 = draw(st.integers(0, max_n)), draw(st.integers(0, max_n))
-    return draw(st.integers(0, n_1)), n_1, draw(st.integers(0, n_2)), n_2
-
-
 # scipy.stats.hypergeom is nan when there are no patients at all; claimaudit's P is 1 there.
-nonempty_tables = tables().filter(lambda t: t[1] + t[3] > 0)
+nonempty_tables = two_by_two(min_n=0).filter(lambda t: t[1] + t[3] > 0)
 
 
 def scipy_table(k_1: int, n_1: int, k_2: int, n_2: int) -> list[list[int]]:
@@ -137,20 +131,20 @@ def test_an_unknown_alternative_is_refused():
 
 
 @settings(max_examples=200)
-@given(tables())
+@given(two_by_two(min_n=0))
 def test_fisher_p_equals_scipy_fisher_exact(table):
     assert float(fisher_exact_p(*table)) == pytest.approx(fisher_exact(scipy_table(*table)).pvalue, rel=1e-9)
 
 
 @settings(max_examples=200)
-@given(tables())
+@given(two_by_two(min_n=0))
 def test_fisher_p_is_symmetric_under_swapping_rows(table):
     k_1, n_1, k_2, n_2 = table
     assert fisher_exact_p(k_2, n_2, k_1, n_1) == fisher_exact_p(*table)
 
 
 @settings(max_examples=200)
-@given(tables())
+@given(two_by_two(min_n=0))
 def test_fisher_p_is_symmetric_under_swapping_columns(table):
     k_1, n_1, k_2, n_2 = table
     assert fisher_exact_p(n_1 - k_1, n_1, n_2 - k_2, n_2) == fisher_exact_p(*table)
@@ -166,13 +160,13 @@ def test_fisher_p_is_the_hypergeometric_mass_of_tables_no_likelier_than_observed
 
 
 @settings(max_examples=200)
-@given(tables())
+@given(two_by_two(min_n=0))
 def test_fisher_p_lies_in_zero_to_one(table):
     assert 0 < fisher_exact_p(*table) <= 1
 
 
 @settings(max_examples=200)
-@given(tables())
+@given(two_by_two(min_n=0))
 def test_mid_p_is_below_two_sided_p(table):
     assert fisher_mid_p(*table) < fisher_exact_p(*table)
 
@@ -188,28 +182,28 @@ def test_mid_p_takes_half_of_the_tables_as_likely_as_observed(table):
 
 
 @settings(max_examples=200)
-@given(tables(), st.sampled_from(["less", "greater"]))
+@given(two_by_two(min_n=0), st.sampled_from(["less", "greater"]))
 def test_one_sided_p_equals_scipy_fisher_exact(table, alternative):
     scipy_p = fisher_exact(scipy_table(*table), alternative=alternative).pvalue
     assert float(fisher_one_sided_p(*table, alternative)) == pytest.approx(scipy_p, rel=1e-9)
 
 
 @settings(max_examples=200)
-@given(tables())
+@given(two_by_two(min_n=0))
 def test_the_two_one_sided_ps_share_only_the_observed_table(table):
     less, greater = fisher_one_sided_p(*table, "less"), fisher_one_sided_p(*table, "greater")
     assert less + greater == 1 + table_probability(*table)
 
 
 @settings(max_examples=200)
-@given(tables())
+@given(two_by_two(min_n=0))
 def test_doubled_one_sided_p_is_twice_the_smaller_tail_capped_at_one(table):
     tails = fisher_one_sided_p(*table, "less"), fisher_one_sided_p(*table, "greater")
     assert fisher_doubled_one_sided_p(*table) == min(1, 2 * min(tails))
 
 
 @settings(max_examples=200)
-@given(tables(), st.booleans())
+@given(two_by_two(min_n=0), st.booleans())
 def test_chi_square_p_equals_scipy_chi2_contingency(table, yates):
     k_1, n_1, k_2, n_2 = table
     if 0 in (n_1, n_2, k_1 + k_2, n_1 + n_2 - k_1 - k_2):
