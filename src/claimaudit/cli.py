@@ -52,7 +52,44 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("claim_files", nargs="*", metavar="CLAIM_FILE", help="claim files or folders of them (default: claims/)")
     a.add_argument("--format", choices=("table", "json"), default="table", help="table (rich, default) or json (one object with a 'results' list)")
     a.add_argument("--only", choices=("all", "unexpected", "inconsistent"), default="all", help="rows to show in the table (default: all)")
+    _add_report_parser(sub)
+    v = sub.add_parser(
+        "validate",
+        help="check a patient-level extract against the data contract",
+        description=(
+            "Read the extract (a folder of CSV or Parquet files, see docs/extract-format.md) without writing to it, check "
+            "it against the data contract (great-expectations, run locally, no network) and print each broken rule with "
+            "its file, column, number of failing rows and up to five of them."
+        ),
+        epilog="Exit codes: 0 the extract meets the contract, 1 some rule is broken, 2 the extract cannot be read or bad usage, "
+               "3 internal error.",
+    )
+    v.add_argument("extract_dir", metavar="EXTRACT_DIR", type=Path, help="the extract folder")
+    v.add_argument("--format", choices=("table", "json"), default="table", help="table (rich, default) or json (one object with a 'violations' list)")
+    v.add_argument("--export-suite", type=Path, metavar="FILE", help="also write the contract as great-expectations suites (JSON) to FILE")
     return parser
+
+
+DEFAULT_REPORTS = Path("reports")
+
+
+def _add_report_parser(sub) -> None:
+    r = sub.add_parser(
+        "report",
+        help="audit, then write the reports a reviewer can read and attach",
+        description=(
+            "Audit the given claim files (default: all of claims/) once and write audit.html (one self-contained page), "
+            "audit.md (for pasting into a review), audit.json (as 'audit --format json' prints it) and junit.xml (for CI) "
+            "into the output folder, then print the paths written."
+        ),
+        epilog="Exit codes as 'claimaudit audit': 0 every verdict meets its expectation, 1 some does not (the reports are "
+               "written either way), 2 bad input or usage (nothing written), 3 internal error (nothing written).",
+    )
+    r.add_argument("claim_files", nargs="*", metavar="CLAIM_FILE", help="claim files or folders of them (default: claims/)")
+    r.add_argument("--output", "-o", type=Path, default=DEFAULT_REPORTS, metavar="DIR", help="folder to write into (default: reports/)")
+    r.add_argument("--quiet", "-q", action="store_true", help="no progress bar (the paths written are still printed, one a line)")
+    # --extract DIR (recompute data_only claims from a patient-level extract, basis "extract") belongs
+    # here; it comes with data/extract.py and data/recompute.py (a later issue).
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "audit":
             return _audit(args)
+        if args.command == "report":
+            return _report(args)
+        if args.command == "validate":
+            return _validate(args)
     except ClaimauditError as err:
         print(f"claimaudit: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -91,3 +132,54 @@ def _audit(args) -> int:
 
         print_results(results, only=args.only)
     return EXIT_OK if all(r.meets_expectation for r in results) else EXIT_MISMATCH
+
+
+def _report(args) -> int:
+    from .audit import audit
+    from .loader import load_claims
+    from .report.files import REPORTS, sources_of, write_reports
+    from .report.progress import progress
+
+    paths = [Path(p) for p in args.claim_files] or [DEFAULT_CLAIMS]
+    for p in paths:
+        if not p.exists():
+            raise ClaimauditError("no such claim file or folder", path=str(p))
+    files = [f for p in paths for f in (sorted(p.glob("*.yaml")) if p.is_dir() else [p])]  # as loader.load_paths
+    claims, results = [], []
+    # One audit per claim file gives the same results as one over all: links never cross files.
+    for f in progress(files, len(files), "auditing", args.quiet):
+        file_claims = load_claims(f)
+        claims += file_claims
+        results += audit(file_claims)
+    if args.output.exists() and not args.output.is_dir():
+        raise ClaimauditError("the output folder is a file", path=str(args.output), hint="give a folder with --output")
+    try:
+        written = write_reports(results, sources_of(claims), args.output,
+                                steps=lambda names: progress(names, len(REPORTS), "writing reports", args.quiet))
+    except OSError as err:
+        raise ClaimauditError(f"cannot write the reports: {err.strerror or err}", path=str(err.filename or args.output)) from None
+    for path in written:
+        print(path)
+    return EXIT_OK if all(r.meets_expectation for r in results) else EXIT_MISMATCH
+
+
+def _validate(args) -> int:
+    from ._atomic import write_atomic
+    from .data.contract import check_contract, export_suites, print_check
+    from .data.extract import read_extract
+
+    extract = read_extract(args.extract_dir)
+    if args.export_suite:
+        target = args.export_suite.resolve()
+        if extract.folder.resolve() in target.parents:
+            raise ClaimauditError("will not write into the extract", path=str(args.export_suite), hint="write the suite elsewhere")
+        try:
+            write_atomic(target, export_suites(extract))
+        except OSError as err:
+            raise ClaimauditError(f"cannot write the suite: {err.strerror or err}", path=str(args.export_suite)) from None
+    check = check_contract(extract)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(check.to_json(), indent=2) + "\n")
+    else:
+        print_check(check)
+    return EXIT_OK if check.ok else EXIT_MISMATCH

@@ -28,6 +28,10 @@ RESULTS_KEY = pytest.StashKey[list]()
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("claimaudit")
     parser.addini("claims_glob", "glob (relative to rootdir) of claim files collected as tests", default="claims/*.yaml")
+    group.addoption(
+        "--claims-report", metavar="DIR", default=None,
+        help="write the audit reports of the claims run (audit.html, audit.md, audit.json, junit.xml) into DIR",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -103,3 +107,31 @@ class ClaimItem(pytest.Item):
 
     def reportinfo(self):
         return self.path, self.claim.line - 1, f"{self.claim.source.id}::{self.claim.id} [{self.claim.kind}]"
+
+
+REPORTS_WRITTEN_KEY = pytest.StashKey[list]()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With ``--claims-report DIR``: write the reports of the results the claim items stashed.
+
+    Not after a run that stopped early (a bad claim file, a usage error, an internal error), as
+    ``claimaudit report`` writes nothing on bad input: old reports stay as they were.
+    """
+    directory = session.config.getoption("claims_report", None)
+    stopped = (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR)
+    if not directory or exitstatus in stopped:
+        return
+    from .report.files import write_reports
+
+    sources = {item.claim.source.id: item.claim.source for item in session.items if isinstance(item, ClaimItem)}
+    written = write_reports(session.config.stash[RESULTS_KEY], sources, session.config.invocation_params.dir / directory)
+    session.config.stash[REPORTS_WRITTEN_KEY] = written
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    written = config.stash.get(REPORTS_WRITTEN_KEY, [])
+    if written:
+        terminalreporter.write_sep("-", "claimaudit reports written")
+        for path in written:
+            terminalreporter.write_line(str(path))
