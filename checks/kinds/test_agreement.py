@@ -1,5 +1,16 @@
 """agreement and significance: the same quantity printed twice; a P called significant."""
 
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from claimaudit.kinds.agreement import agreement_check
+from claimaudit.model import Ref
+from claimaudit.printed import parse_printed
+from claimaudit.rounding import POLICIES, reround
+from claimaudit.verdict import Verdict
+
 SOURCE = "EDSS (4.5 vs 2.3; P < 0.001). EDSS 4.5 2.3 48.9 0.001. P = 0.1. 0.100b. (P = 0.061) did not reach significance"
 
 
@@ -56,3 +67,51 @@ def test_an_agreement_with_no_link_is_not_checkable(audit_claims):
         - {id: alone, where: A, quote: "P = 0.1", kind: agreement, reported: {p: "0.1"}}
         """, SOURCE)
     assert results["alone"].verdict == "not_checkable"
+
+
+MONTHS = "for 12 months. over the 13 months. after 12 months. for 11 months."
+
+
+def test_adjacent_whole_numbers_do_not_agree_through_a_tie_no_one_policy_prints_both_ways(audit_claims):
+    # 12.5 prints as 12 under half_even and as 13 under half_up; the union of the two policies'
+    # intervals touches at 12.5, but one value rounded by one policy never prints both ways.
+    results = audit_claims(
+        """
+        - {id: a, where: P2, quote: "for 12 months", kind: agreement, reported: {months: "12"}}
+        - {id: b, where: P8, quote: "over the 13 months", kind: agreement, reported: {months: "13"}, same_as: {months: a.months}}
+        """, MONTHS)
+    assert results["b"].verdict == "inconsistent" and results["a"].verdict == "inconsistent"
+    assert "meet only at 12.5, a tie that no one rounding policy prints both ways" in results["b"].explanation
+
+
+def test_adjacent_whole_numbers_agree_when_the_claims_declare_different_policies(audit_claims):
+    results = audit_claims(
+        """
+        - {id: a, where: P2, quote: "for 12 months", kind: agreement, reported: {months: "12"}, rounding: [half_even]}
+        - {id: b, where: P8, quote: "over the 13 months", kind: agreement, reported: {months: "13"}, rounding: [half_up],
+           same_as: {months: a.months}}
+        """, MONTHS)
+    assert results["b"].verdict == "consistent"
+    assert results["b"].recomputed == {"months ∩ a.months": "12.5"}
+
+
+def test_an_input_is_linked_under_the_rounding_of_the_claim_that_prints_it(audit_claims):
+    results = audit_claims(
+        """
+        - {id: a, where: P2, quote: "for 12 months", kind: agreement, reported: {months: "12"}, rounding: [half_even]}
+        - {id: b, where: P8, quote: "over the 13 months", kind: agreement, reported: {months: "13"}, rounding: [half_up]}
+        - {id: c, where: P8, quote: "after 12 months", kind: agreement, inputs: {months: b.months}, rounding: [half_even],
+           same_as: {months: a.months}}
+        """, MONTHS)
+    # c reads 13 from b (half_up) and links it to a's 12 (half_even): different policies, so the tie counts.
+    assert results["c"].verdict == "consistent"
+
+
+@given(st.integers(-10**6, 10**6), st.integers(0, 4), st.sampled_from(POLICIES), st.sampled_from((1, 2)))
+def test_two_printings_of_one_value_under_one_policy_agree_and_a_shifted_one_does_not(m, decimals, policy, shift):
+    value = Fraction(m, 10**decimals) + Fraction(1, 2 * 10**decimals) * (m % 3 == 0)  # ties too
+    text = reround(value, decimals, policy)
+    other = reround(Fraction(text) + shift * Fraction(1, 10**decimals), decimals, policy)
+    same = agreement_check("x", parse_printed(text), Ref("c", "x"), parse_printed(text))
+    moved = agreement_check("x", parse_printed(text), Ref("c", "x"), parse_printed(other))
+    assert same.verdict is Verdict.CONSISTENT and moved.verdict is Verdict.INCONSISTENT

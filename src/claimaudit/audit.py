@@ -9,7 +9,7 @@ from .kinds import KINDS, load_all
 from .kinds.agreement import agreement_check
 from .loader import resolve_values
 from .model import Claim, Ref
-from .printed import parse_printed
+from .printed import Printed, parse_printed
 from .significance import significance_check
 from .verdict import Check, Result, Verdict, combine
 
@@ -29,15 +29,23 @@ def links(claims: Iterable[Claim]) -> dict[tuple[str, str], list[tuple[str, Ref]
     return out
 
 
+def printed_by(claim: Claim, role: str, by_id: dict[str, Claim]) -> tuple[Printed, tuple[str, ...]]:
+    """A claim's value for a role and the rounding it was printed with, following ``inputs`` to its claim."""
+    while role not in claim.reported and role in claim.inputs:
+        claim, role = by_id[claim.inputs[role].claim], claim.inputs[role].role
+    return parse_printed(claim.reported[role], claim.rounding), claim.rounding
+
+
 def check_claim(claim: Claim, by_id: dict[str, Claim], claim_links: list[tuple[str, Ref]]) -> Result:
     """Run every check of one claim from its printed values (basis ``reported``)."""
     spec = KINDS[claim.kind]
     values = resolve_values(claim, by_id)
     checks: list[Check] = [spec.func(claim, values)]
     for role, ref in claim_links:
-        target = by_id[ref.claim]
-        theirs = parse_printed(target.reported[ref.role], target.rounding)
-        checks.append(agreement_check(role, values[role], ref, theirs))
+        # Each value under the rounding of the claim that prints it (an input keeps its own claim's).
+        theirs, theirs_rounding = printed_by(by_id[ref.claim], ref.role, by_id)
+        mine_rounding = printed_by(claim, role, by_id)[1]
+        checks.append(agreement_check(role, values[role], ref, theirs, mine_rounding, theirs_rounding))
     if claim.significant is not None:
         alpha = parse_printed(claim.source.alpha, claim.rounding)
         checks.append(significance_check(values["p"], alpha, claim.significant))

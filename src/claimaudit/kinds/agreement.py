@@ -4,12 +4,19 @@ Two printed values agree when their intervals overlap: "P < 0.001" ([0, 0.001)) 
 "P = 0.001" ([0.0005, 0.0015)) agree on [0.0005, 0.001). The audit adds an agreement check
 to every claim with a ``same_as`` link (both ways); this kind is for claims whose only check
 is that agreement.
+
+Both printings come from one true value rounded by one policy, so the intervals are overlapped
+policy by policy (a policy both claims allow; any pair only when they allow none in common).
+The union over policies would let "12" and "13" agree on the tie 12.5, which half_even prints
+as 12 and half_up as 13 but no single policy prints both ways.
 """
 
 from __future__ import annotations
 
 from ..model import Claim, Ref
-from ..printed import Printed
+from ..intervals import Interval
+from ..printed import Printed, parse_printed
+from ..rounding import DEFAULT_POLICIES
 from ..verdict import Check, Verdict
 from . import Values, kind
 
@@ -26,16 +33,52 @@ def agreement(claim: Claim, values: Values) -> Check:
     )
 
 
-def agreement_check(role: str, mine: Printed, ref: Ref, theirs: Printed) -> Check:
-    """Consistent when the two printed values' intervals overlap; the overlap is shown."""
-    overlap = mine.interval.intersect(theirs.interval)
+def shared_overlap(
+    mine: Printed, theirs: Printed, mine_rounding: tuple[str, ...], theirs_rounding: tuple[str, ...]
+) -> Interval | None:
+    """Hull of the values some one policy prints both ways; None when no policy does.
+
+    >>> from claimaudit.printed import parse_printed as p
+    >>> print(shared_overlap(p("12"), p("13"), ("half_up", "half_even"), ("half_up", "half_even")))
+    None
+    >>> str(shared_overlap(p("0.1"), p("0.100"), ("half_up",), ("half_up",)))
+    '[0.0995, 0.1005)'
+    """
+    common = [policy for policy in mine_rounding if policy in theirs_rounding]
+    pairs = [(policy, policy) for policy in common] or [(a, b) for a in mine_rounding for b in theirs_rounding]
+    found: Interval | None = None
+    for a, b in pairs:
+        overlap = parse_printed(mine.text, (a,)).interval.intersect(parse_printed(theirs.text, (b,)).interval)
+        if overlap is not None:
+            found = overlap if found is None else found.hull(overlap)
+    return found
+
+
+def agreement_check(
+    role: str,
+    mine: Printed,
+    ref: Ref,
+    theirs: Printed,
+    mine_rounding: tuple[str, ...] = DEFAULT_POLICIES,
+    theirs_rounding: tuple[str, ...] = DEFAULT_POLICIES,
+) -> Check:
+    """Consistent when some one rounding policy prints a value both ways; the overlap is shown."""
+    overlap = shared_overlap(mine, theirs, mine_rounding, theirs_rounding)
     link = f"same as {ref}"
+    conventions = ("same quantity: intervals must overlap under one rounding policy",)
     if overlap is not None:
         why = f"{role} = {mine.text} {mine.interval} and {ref} = {theirs.text} {theirs.interval} overlap on {overlap}"
-        return Check(link, Verdict.CONSISTENT, {f"{role} ∩ {ref}": str(overlap)}, why, ("same quantity: intervals must overlap",), 0.0)
-    gap = float(max(mine.interval.lo - theirs.interval.hi, theirs.interval.lo - mine.interval.hi))
-    why = (
-        f"{role} = {mine.text} {mine.interval} and {ref} = {theirs.text} {theirs.interval} do not overlap "
-        f"(gap {gap:.4g}): the same quantity is printed two incompatible ways"
-    )
-    return Check(link, Verdict.INCONSISTENT, {f"{role} ∩ {ref}": "∅"}, why, ("same quantity: intervals must overlap",), gap / mine.half_unit)
+        return Check(link, Verdict.CONSISTENT, {f"{role} ∩ {ref}": str(overlap)}, why, conventions, 0.0)
+    gap = float(max(mine.interval.lo - theirs.interval.hi, theirs.interval.lo - mine.interval.hi, 0))
+    if gap > 0:
+        why = (
+            f"{role} = {mine.text} {mine.interval} and {ref} = {theirs.text} {theirs.interval} do not overlap "
+            f"(gap {gap:.4g}): the same quantity is printed two incompatible ways"
+        )
+    else:
+        tie = mine.interval.intersect(theirs.interval)
+        why = (
+            f"{role} = {mine.text} {mine.interval} and {ref} = {theirs.text} {theirs.interval} meet only at {tie}, "
+            f"a tie that no one rounding policy prints both ways: the same quantity is printed two incompatible ways"
+        )
+    return Check(link, Verdict.INCONSISTENT, {f"{role} ∩ {ref}": "∅"}, why, conventions, gap / mine.half_unit)
