@@ -34,11 +34,11 @@ def _counts_and_months(counts: Iterable[float], months: Iterable[float]) -> tupl
     bad = ~np.isfinite(c) | (c < 0) | (c != np.floor(c))
     if bad.any():
         i = int(np.argmax(bad))
-        raise ValueError(f"counts[{i}]={c[i]!r} must be a whole number of relapses >= 0")
+        raise ValueError(f"counts[{i}]={float(c[i])!r} must be a whole number of relapses >= 0")
     bad = ~(np.isfinite(m) & (m > 0))
     if bad.any():
         i = int(np.argmax(bad))
-        raise ValueError(f"months[{i}]={m[i]!r} must be a follow-up > 0 months (an ARR over no time is undefined)")
+        raise ValueError(f"months[{i}]={float(m[i])!r} must be a follow-up > 0 months (an ARR over no time is undefined)")
     return c, m
 
 

@@ -48,10 +48,10 @@ def survival_data(times: Iterable[float], events: Iterable[float]) -> tuple[np.n
     bad = ~(np.isfinite(t) & (t >= 0))
     if bad.any():
         i = int(np.argmax(bad))
-        raise ValueError(f"times[{i}]={t[i]!r} must be a finite time >= 0")
+        raise ValueError(f"times[{i}]={float(t[i])!r} must be a finite time >= 0")
     if e_raw.dtype != bool and not np.isin(e_raw, (0, 1)).all():
         i = int(np.argmax(~np.isin(e_raw, (0, 1))))
-        raise ValueError(f"events[{i}]={e_raw[i]!r} must be 1 (event) or 0 (censored)")
+        raise ValueError(f"events[{i}]={e_raw[i].item()!r} must be 1 (event) or 0 (censored)")
     return t, e_raw.astype(bool)
 
 

@@ -98,6 +98,7 @@ def percent(k: int, n: int) -> float:
     >>> percent(7, 25)
     28.0
     """
+    k, n = (v.item() if hasattr(v, "item") else v for v in (k, n))  # numpy scalars print as plain numbers
     if k != int(k) or n != int(n):
         raise ValueError(f"k={k!r} and n={n!r} must be whole numbers of patients")
     if n <= 0:
