@@ -15,6 +15,7 @@ import json
 import os
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..errors import ContractViolation
@@ -167,26 +168,39 @@ def rules_for(extract: Extract) -> list[Rule]:
 
 
 def derive(extract: Extract) -> dict[str, pd.DataFrame]:
-    """Each table with its :data:`DERIVED` columns added, plus the ``extract`` table of files; row numbers kept."""
+    """Each table with its :data:`DERIVED` columns added, plus the ``extract`` table of files; row numbers kept.
+
+    The patient ids of all NMOSD tables are numbered once (``pd.factorize``, one hash pass), and every
+    cross-table column is then an array lookup by that number: a patient named twice in patients counts
+    by its first row, as a lookup in ``patients.drop_duplicates("patient_id")`` would.
+    """
     t = extract.tables
-    frames = {name: df.copy() for name, df in t.items()}
+    frames = {name: df.copy(deep=False) for name, df in t.items()}  # new columns go on the copies, never on the extract
     expected = [name for s in extract.studies for name in STUDIES[s]]
     frames["extract"] = pd.DataFrame({"table": expected, "present": [n in t for n in expected]}, index=range(1, len(expected) + 1))
     if "patients" in t:
-        patients = t["patients"].drop_duplicates("patient_id").set_index("patient_id")
+        names = [n for n in ("patients", "attacks", "adverse_events") if n in t]
+        codes, ids = pd.factorize(pd.concat([t[n]["patient_id"] for n in names], ignore_index=True), use_na_sentinel=False)
+        ends = np.cumsum([len(t[n]) for n in names])
+        code = dict(zip(names, np.split(codes, ends[:-1]), strict=True))
+        patient, first = code["patients"], np.zeros(len(ids), dtype=bool)
+        first[patient] = True
         for name in ("attacks", "adverse_events"):
             if name in t:
-                frames[name]["patient_known"] = t[name]["patient_id"].isin(patients.index)
+                frames[name]["patient_known"] = first[code[name]]
         if "attacks" in t:
-            ids = t["attacks"]["patient_id"]
-            frames["attacks"]["patient_months_on_drug"] = ids.map(patients["months_on_drug"]).astype("float64")
-            frames["attacks"]["patient_onset_month"] = -ids.map(patients["disease_months_before_drug"]).astype("float64")
-            onsets = t["attacks"].loc[t["attacks"]["is_onset_attack"] == True, "patient_id"].value_counts()  # noqa: E712
-            frames["patients"]["onset_attacks"] = t["patients"]["patient_id"].map(onsets).fillna(0).astype("int64")
-    if "patients" in t and "adverse_events" in t:
-        ae = t["adverse_events"]
-        deaths = set(ae.loc[ae["event"] == "death", "patient_id"])
-        frames["patients"]["has_death_event"] = t["patients"]["patient_id"].isin(deaths)
+            known, row = np.unique(patient, return_index=True)  # the first row of each id
+            for column, derived, sign in (("months_on_drug", "patient_months_on_drug", 1), ("disease_months_before_drug", "patient_onset_month", -1)):
+                value = np.full(len(ids), np.nan)
+                value[known] = t["patients"][column].to_numpy(dtype="float64")[row]
+                frames["attacks"][derived] = sign * value[code["attacks"]]
+            a = t["attacks"]
+            onset = (a["is_onset_attack"].to_numpy() == True) & a["patient_id"].notna().to_numpy()  # noqa: E712 - missing: no onset
+            frames["patients"]["onset_attacks"] = np.bincount(code["attacks"][onset], minlength=len(ids))[patient].astype("int64")
+        if "adverse_events" in t:
+            death = np.zeros(len(ids), dtype=bool)
+            death[code["adverse_events"][(t["adverse_events"]["event"] == "death").to_numpy()]] = True
+            frames["patients"]["has_death_event"] = death[patient]
     if "biomarkers" in t:
         b = t["biomarkers"]
         if "mg_patients" in t:
