@@ -127,7 +127,9 @@ def test_audit_json_is_exactly_what_audit_format_json_prints(claim_file, tmp_pat
     printed = capsys.readouterr().out
     assert main(["report", str(claim_file), "--output", str(tmp_path / "out"), "--quiet"]) == 1
     assert (tmp_path / "out" / "audit.json").read_text("utf-8") == printed
-    assert [r["claim"] for r in json.loads(printed)["results"]] == IDS
+    results = json.loads(printed)["results"]
+    assert [r["claim"] for r in results if r["basis"] == "reported"] == IDS
+    assert [(r["claim"], r["basis"]) for r in results if r["basis"] != "reported"] == [("logrank-p", "reconstruction")]
 
 
 # JUnit XML ------------------------------------------------------------------------------------

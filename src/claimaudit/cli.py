@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .errors import ClaimauditError
+from .errors import ClaimauditError, ContractViolation
 
 DEFAULT_CLAIMS = Path("claims")
 
@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("claim_files", nargs="*", metavar="CLAIM_FILE", help="claim files or folders of them (default: claims/)")
     a.add_argument("--format", choices=("table", "json"), default="table", help="table (rich, default) or json (one object with a 'results' list)")
     a.add_argument("--only", choices=("all", "unexpected", "inconsistent"), default="all", help="rows to show in the table (default: all)")
+    a.add_argument("--extract", type=Path, metavar="DIR", help=_EXTRACT_HELP)
     _add_report_parser(sub)
     v = sub.add_parser(
         "validate",
@@ -71,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 DEFAULT_REPORTS = Path("reports")
+_EXTRACT_HELP = ("also recompute every claim with a data block from this patient-level extract (basis 'extract'), after it "
+                 "meets the data contract; without it, from each source's reconstruction in fixtures/reconstructed/ (basis "
+                 "'reconstruction'), not_checkable until one exists")
 
 
 def _add_report_parser(sub) -> None:
@@ -88,8 +92,7 @@ def _add_report_parser(sub) -> None:
     r.add_argument("claim_files", nargs="*", metavar="CLAIM_FILE", help="claim files or folders of them (default: claims/)")
     r.add_argument("--output", "-o", type=Path, default=DEFAULT_REPORTS, metavar="DIR", help="folder to write into (default: reports/)")
     r.add_argument("--quiet", "-q", action="store_true", help="no progress bar (the paths written are still printed, one a line)")
-    # --extract DIR (recompute data_only claims from a patient-level extract, basis "extract") belongs
-    # here; it comes with data/extract.py and data/recompute.py (a later issue).
+    r.add_argument("--extract", type=Path, metavar="DIR", help=_EXTRACT_HELP)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,7 +125,11 @@ def _audit(args) -> int:
         if not p.exists():
             raise ClaimauditError("no such claim file or folder", path=str(p))
     claims = load_paths(paths)
-    results = audit(claims)
+    try:
+        results = _with_data(claims, audit(claims), args.extract)
+    except ContractViolation as err:
+        print(f"claimaudit: {err}", file=sys.stderr)
+        return EXIT_MISMATCH
     if args.format == "json":
         from .report.json import render
 
@@ -154,6 +161,11 @@ def _report(args) -> int:
     if args.output.exists() and not args.output.is_dir():
         raise ClaimauditError("the output folder is a file", path=str(args.output), hint="give a folder with --output")
     try:
+        results = _with_data(claims, results, args.extract)
+    except ContractViolation as err:
+        print(f"claimaudit: {err}; no reports written", file=sys.stderr)
+        return EXIT_MISMATCH
+    try:
         written = write_reports(results, sources_of(claims), args.output,
                                 steps=lambda names: progress(names, len(REPORTS), "writing reports", args.quiet))
     except OSError as err:
@@ -161,6 +173,24 @@ def _report(args) -> int:
     for path in written:
         print(path)
     return EXIT_OK if all(r.meets_expectation for r in results) else EXIT_MISMATCH
+
+
+def _with_data(claims, results, extract_dir: Path | None) -> list:
+    """Each claim's result from the printed numbers, followed by its data-level result (if it has a data block).
+
+    With ``extract_dir`` the extract is read and checked against the contract first (ContractViolation
+    when it breaks a rule); without it, the data are each source's reconstruction (no GX import).
+    """
+    from .data.recompute import data_results, load_extract
+
+    cohorts = load_extract(extract_dir) if extract_dir is not None else None
+    data = {(r.path, r.claim): r for r in data_results(claims, cohorts)}
+    out = []
+    for r in results:
+        out.append(r)
+        if (r.path, r.claim) in data:
+            out.append(data[(r.path, r.claim)])
+    return out
 
 
 def _validate(args) -> int:

@@ -8,6 +8,11 @@ traceback; a bug in claimaudit keeps its full traceback.
 
 A claim declared ``expect: inconsistent`` is marked ``xfail(strict=True)``: it stays green
 while the finding holds and turns red if it disappears.
+
+A claim with a ``data`` block is also recomputed from patient-level data in the same item: from
+``--extract DIR`` (read and checked against the contract once, at configure time; a broken
+extract is a usage error) or else from its source's reconstruction (not_checkable until one
+exists). The item fails when either result misses its expectation, and shows both.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from .loader import load_claims
 from .verdict import Result, Verdict, explain
 
 RESULTS_KEY = pytest.StashKey[list]()
+EXTRACT_KEY = pytest.StashKey[object]()  # the derived cohorts of --extract (data.cohorts.Cohorts)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -32,10 +38,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--claims-report", metavar="DIR", default=None,
         help="write the audit reports of the claims run (audit.html, audit.md, audit.json, junit.xml) into DIR",
     )
+    group.addoption(
+        "--extract", metavar="DIR", default=None,
+        help="also recompute every claim with a data block from this patient-level extract (basis 'extract'), once it "
+             "meets the data contract; without it, from each source's reconstruction in fixtures/reconstructed/",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[RESULTS_KEY] = []
+    extract = config.getoption("extract", None)
+    if extract:
+        from .data.recompute import load_extract
+        from .errors import ClaimauditError
+
+        try:
+            config.stash[EXTRACT_KEY] = load_extract(extract)
+        except ClaimauditError as err:
+            raise pytest.UsageError(f"--extract: {err}") from None
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path):
@@ -53,8 +73,9 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path):
 class ClaimMismatch(Exception):
     """A claim's verdict differs from its expectation (a finding in the source, not a bug)."""
 
-    def __init__(self, result: Result) -> None:
+    def __init__(self, result: Result, data: Result | None = None) -> None:
         self.result = result
+        self.data = data
         super().__init__(result.claim)
 
 
@@ -84,25 +105,36 @@ class ClaimItem(pytest.Item):
         self.by_id = by_id
         self.claim_links = links
         self.result: Result | None = None
+        self.data_result: Result | None = None
 
     def runtest(self) -> None:
         result = check_claim(self.claim, self.by_id, self.claim_links)
         self.result = result
         self.config.stash[RESULTS_KEY].append(result)
+        data = None
+        if self.claim.data is not None:
+            from .data.recompute import data_results
+
+            data = data_results([self.claim], self.config.stash.get(EXTRACT_KEY, None), root=self.config.rootpath)[0]
+            self.data_result = data
+            self.config.stash[RESULTS_KEY].append(data)
         expected = self.claim.expect.verdict if self.claim.expect else None
         if expected == Verdict.INCONSISTENT.value:
-            # Under xfail(strict): raising keeps the finding green; passing (it vanished) goes red.
-            if result.verdict is Verdict.INCONSISTENT:
-                raise ClaimMismatch(result)
+            # Under xfail(strict): raising keeps the finding green; passing (it vanished, or data contradict it) goes red.
+            if result.verdict is Verdict.INCONSISTENT and (data is None or data.meets_expectation):
+                raise ClaimMismatch(result, data)
             return
-        if not result.meets_expectation:
-            raise ClaimMismatch(result)
+        if not result.meets_expectation or (data is not None and not data.meets_expectation):
+            raise ClaimMismatch(result, data)
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, ClaimMismatch):
-            r = excinfo.value.result
-            want = r.expected or "consistent or not_checkable"
-            return "\n".join([f"verdict {r.verdict.value}, expected {want}", *explain(r)])
+            lines = []
+            for r in (excinfo.value.result, excinfo.value.data):
+                if r is not None:
+                    head = f"verdict {r.verdict.value}, expected {r.expected or 'consistent or not_checkable'}"
+                    lines += [head, *explain(r)] if not lines else ["", f"from data ({r.basis}): {head}", *explain(r)]
+            return "\n".join(lines)
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self):

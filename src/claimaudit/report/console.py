@@ -31,7 +31,7 @@ def print_results(results: list[Result], only: str = "all", console=None) -> Non
         elif not r.meets_expectation:
             verdict += f"\n[bold red]expected {r.expected or 'consistent'}[/]"
         table.add_row(
-            f"{r.source}::{r.claim}",
+            f"{r.source}::{r.claim}" + ("" if r.basis == "reported" else f" ({r.basis})"),
             ", ".join(f"{k}={v}" for k, v in r.reported.items()),
             "; ".join(f"{k} ∈ {v}" for k, v in r.recomputed.items()),
             verdict,
@@ -41,4 +41,5 @@ def print_results(results: list[Result], only: str = "all", console=None) -> Non
     s = summary(results)
     counts = ", ".join(f"{n} {v}" for v, n in s["verdicts"].items())
     status = "[green]all verdicts meet their expectations[/]" if not s["unexpected"] else f"[bold red]{s['unexpected']} verdict(s) miss their expectation[/]"
-    console.print(f"{s['claims']} claims ({counts}); {s['findings']} documented finding(s); {status}")
+    bases = f", {s['results']} results ({', '.join(f'{n} {b}' for b, n in s['bases'].items())})" if s["results"] != s["claims"] else ""
+    console.print(f"{s['claims']} claims{bases} ({counts}); {s['findings']} documented finding(s); {status}")

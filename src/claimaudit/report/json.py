@@ -9,13 +9,22 @@ from ..verdict import Result
 
 
 def summary(results: list[Result]) -> dict:
-    """Counts per verdict, per source, and how many results miss their expectation."""
+    """Counts per verdict, per source, and how many results miss their expectation.
+
+    A claim may have a result per basis (reported, and extract or reconstruction): ``claims`` and
+    ``findings`` count claims, ``results``, ``bases`` and the verdicts count results.
+    """
+    def claims(rs) -> int:
+        return len({(r.path, r.source, r.claim) for r in rs})
+
     return {
-        "claims": len(results),
+        "claims": claims(results),
+        "results": len(results),
+        "bases": dict(sorted(Counter(r.basis for r in results).items())),
         "verdicts": dict(sorted(Counter(r.verdict.value for r in results).items())),
         "sources": dict(sorted(Counter(r.source for r in results).items())),
         "unexpected": sum(not r.meets_expectation for r in results),
-        "findings": sum(r.expected == "inconsistent" for r in results),
+        "findings": claims(r for r in results if r.expected == "inconsistent"),
     }
 
 

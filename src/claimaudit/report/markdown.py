@@ -44,7 +44,8 @@ def status_line(results: list[Result]) -> str:
     counts = ", ".join(f"{n} {v}" for v, n in s["verdicts"].items())
     status = ("all verdicts meet their expectations" if not s["unexpected"]
               else f"{s['unexpected']} verdict(s) miss their expectation")
-    return f"{s['claims']} claims ({counts or 'none'}); {s['findings']} documented finding(s); {status}"
+    bases = f", {s['results']} results ({', '.join(f'{n} {b}' for b, n in s['bases'].items())})" if s["results"] != s["claims"] else ""
+    return f"{s['claims']} claims{bases} ({counts or 'none'}); {s['findings']} documented finding(s); {status}"
 
 
 def _summary_table(results: list[Result]) -> list[str]:
