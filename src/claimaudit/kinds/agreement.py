@@ -13,8 +13,8 @@ as 12 and half_up as 13 but no single policy prints both ways.
 
 from __future__ import annotations
 
-from ..model import Claim, Ref
 from ..intervals import Interval
+from ..model import Claim, Ref
 from ..printed import Printed, parse_printed
 from ..rounding import DEFAULT_POLICIES
 from ..verdict import Check, Verdict
