@@ -417,7 +417,7 @@ def mann_whitney(spec: DataSpec, data: Cohorts) -> Measured:
 
 def fisher(spec: DataSpec, data: Cohorts) -> Measured:
     """Two-sided Fisher exact P of ``variable`` (true/false) by group, with each group's count and percentage."""
-    m = proportion(spec, data) if spec.by else _proportion_of_cohorts(spec, data)
+    m = _proportion_of_groups(spec, data)
     k1, n1, k2, n2 = (int(m.values[r]) for r in ("count_1", "n_1", "count_2", "n_2"))
     p = fisher_exact_p(k1, n1, k2, n2)
     m.put("p", p, f"{num(p)} ({k1}/{n1} vs {k2}/{n2})")
@@ -426,7 +426,7 @@ def fisher(spec: DataSpec, data: Cohorts) -> Measured:
     return m
 
 
-def _proportion_of_cohorts(spec: DataSpec, data: Cohorts) -> Measured:
+def _proportion_of_groups(spec: DataSpec, data: Cohorts) -> Measured:
     frame = _rows(spec, data)
     m = Measured(definition=f"{_need(spec)} over {spec.where()}")
     for i, (label, rows) in enumerate(_two(spec, data, frame), start=1):
