@@ -17,7 +17,9 @@ from claimaudit.metrics.spearman import spearman
 REFERENCE = json.loads((Path(__file__).parents[2] / "fixtures/reference/spearman.json").read_text("utf-8"))["cases"]
 
 paired = st.integers(3, 40).flatmap(
-    lambda n: st.tuples(st.lists(st.integers(0, 12), min_size=n, max_size=n), st.lists(st.integers(0, 12), min_size=n, max_size=n))
+    lambda n: st.tuples(
+        st.lists(st.integers(0, 12), min_size=n, max_size=n), st.lists(st.integers(0, 12), min_size=n, max_size=n)
+    )
 )
 
 

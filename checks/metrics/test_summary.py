@@ -31,6 +31,7 @@ def test_mean_median_min_max_match_r(case):
 def test_the_median_of_an_even_number_of_values_is_the_midpoint_of_the_middle_two():
     assert median([14, 9, 21, 17, 11, 25, 8, 19, 16, 12]) == 15.0  # (14 + 16) / 2
     assert median([1, 2]) == 1.5
+    assert median([1.7e308, 1.7e308]) == 1.7e308  # no overflow in the midpoint
 
 
 @settings(max_examples=200)

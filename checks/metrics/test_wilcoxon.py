@@ -20,10 +20,14 @@ REFERENCE = json.loads((Path(__file__).parents[2] / "fixtures/reference/wilcoxon
 
 # small integers: zero differences and tied |differences| are common
 pairs = st.integers(1, 40).flatmap(
-    lambda n: st.tuples(st.lists(st.integers(0, 10), min_size=n, max_size=n), st.lists(st.integers(0, 10), min_size=n, max_size=n))
+    lambda n: st.tuples(
+        st.lists(st.integers(0, 10), min_size=n, max_size=n), st.lists(st.integers(0, 10), min_size=n, max_size=n)
+    )
 )
 untied_pairs = st.integers(1, 25).flatmap(  # (distinct |differences|, which of them are falls)
-    lambda n: st.tuples(st.lists(st.integers(1, 1000), min_size=n, max_size=n, unique=True), st.lists(st.booleans(), min_size=n, max_size=n))
+    lambda n: st.tuples(
+        st.lists(st.integers(1, 1000), min_size=n, max_size=n, unique=True), st.lists(st.booleans(), min_size=n, max_size=n)
+    )
 )
 
 
@@ -87,9 +91,15 @@ def test_the_positive_and_negative_rank_sums_add_up_to_n_n_plus_1_over_2(data):
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: wilcoxon_signed_rank([1, 2], [1, 2]), "every difference after - before is zero: the signed-rank test is undefined"),
+        (
+            lambda: wilcoxon_signed_rank([1, 2], [1, 2]),
+            "every difference after - before is zero: the signed-rank test is undefined",
+        ),
         (lambda: wilcoxon_signed_rank([1, 2, 3], [1, 2]), "before has 3 value(s) but after has 2: the test needs pairs"),
-        (lambda: wilcoxon_signed_rank([1, float("nan")], [1, 2]), "before holds a missing or infinite value: drop or impute it first"),
+        (
+            lambda: wilcoxon_signed_rank([1, float("nan")], [1, 2]),
+            "before holds a missing or infinite value: drop or impute it first",
+        ),
         (
             lambda: wilcoxon_signed_rank([1, 2, 5], [2, 3, 4], exact=True),
             "exact=True: the |differences| have ties, so the exact signed-rank distribution does not apply (use exact=False)",

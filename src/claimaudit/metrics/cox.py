@@ -110,7 +110,12 @@ class _Design:
 
     def __init__(self, t: np.ndarray, e: np.ndarray, x: np.ndarray, ties: str) -> None:
         order = np.lexsort((e, -t))  # time descending; at a tied time the order does not matter
-        self.x = x[order] - x.mean(axis=0)  # centring changes neither β̂ nor ℓ, only rounding
+        # R's coxfit6 centres each column and scales it to mean |x − x̄| = 1; Newton's method is
+        # invariant to this, but the singularity test below (relative to the largest pivot) is not
+        centred = x - x.mean(axis=0)
+        spread = np.abs(centred).mean(axis=0)
+        self.scale = np.where(spread > 0, 1.0 / np.where(spread > 0, spread, 1.0), 1.0)
+        self.x = centred[order] * self.scale
         self.xx = np.einsum("ni,nj->nij", self.x, self.x).reshape(len(t), -1)  # rows x_i x_i', flattened
         ts, es = t[order], e[order]
         # risk set of time t = everyone up to the last position holding time t (descending order)
@@ -157,11 +162,20 @@ class _Design:
         return loglik, score, info
 
 
+_CHOLESKY_TOLERANCE = np.finfo(float).eps ** 0.75
+"""R's ``coxph.control(toler.chol)``: a pivot below this times the largest diagonal is a singular direction."""
+
+
 def _solve(info: np.ndarray, u: np.ndarray) -> np.ndarray | None:
-    """I⁻¹u, or None when I is not positive definite (Cholesky fails)."""
+    """I⁻¹u, or None when I is not positive definite or a pivot is negligible (R's cholesky2 test)."""
     try:
-        np.linalg.cholesky(info)  # the test of positive definiteness (R's cholesky2)
+        chol = np.linalg.cholesky(info)
     except np.linalg.LinAlgError:
+        return None
+    # R compares the pivots with toler·(largest diagonal) only; the floor of toler·1 (the covariates are
+    # scaled to mean |x − x̄| = 1) also catches a covariate whose information is nothing but rounding
+    # error, e.g. one that differs only in patients outside every risk set, where R's fit is noise too.
+    if (np.diag(chol) ** 2 < _CHOLESKY_TOLERANCE * max(float(np.max(np.diag(info))), 1.0)).any():
         return None
     return np.linalg.solve(info, u)
 
@@ -219,11 +233,14 @@ def cox_ph(
     loglik_null, u, info = design.evaluate(beta)
     step = _solve(info, u)
     if step is None:
-        raise CoxFitError(f"the information matrix at beta=0 is singular: a covariate among {list(names)!r} is constant or collinear with others")
+        raise CoxFitError(
+            f"the information matrix at beta=0 is singular: a covariate among {list(names)!r} is constant or collinear with others"
+        )
     score_test = float(u @ step)
 
     best, new_beta, halving, converged, iterations = loglik_null, beta + step, 0, False, 0
-    for iterations in range(1, max_iter + 1):
+    while iterations < max_iter:
+        iterations += 1
         new_lk, u, info = design.evaluate(new_beta)
         finite = math.isfinite(new_lk) and np.isfinite(u).all() and np.isfinite(info).all()
         if finite and _relative_change(best, new_lk) <= eps:
@@ -239,17 +256,20 @@ def cox_ph(
     if not converged:
         best, u, info = design.evaluate(beta)
 
-    try:
-        cov = np.linalg.inv(info)
-    except np.linalg.LinAlgError:
-        cov = np.full((p, p), np.nan)
+    # back to the covariates' own units: β = β'·s, U = U'/s, Var = s Var' s (as coxfit6 returns them)
+    scale = design.scale
+    beta, u = beta * scale, u / scale
+    singular = _solve(info, u) is None  # R would return NA for such a coefficient
+    cov = np.full((p, p), np.nan) if singular else np.linalg.inv(info) * np.outer(scale, scale)
     infs = np.abs(u @ cov)
     diverged = ~np.isfinite(u) | ((infs > eps) & (infs > math.sqrt(eps) * np.abs(beta)))
-    diverged_names = tuple(n for n, d in zip(names, diverged, strict=True) if d)
-    se = np.sqrt(np.diag(cov))
-    with np.errstate(over="ignore"):  # a diverging coefficient (strict=False) gives an infinite HR or CI end
+    diverged_names = tuple(n for n, d in zip(names, diverged, strict=True) if d) if not singular else ()
+    # a diverging coefficient (strict=False) gives an infinite HR or CI end
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        se = np.sqrt(np.diag(cov))
         hr, ci_low, ci_high = np.exp(beta), np.exp(beta - Z_975 * se), np.exp(beta + Z_975 * se)
-    z = beta / se
+        z = beta / se
+    converged = converged and not singular
     fit = CoxFit(
         names=names,
         coef=_frozen(beta),
@@ -271,7 +291,9 @@ def cox_ph(
         n_events=int(e.sum()),
     )
     if strict and not fit.converged:
-        if not converged:
+        if singular:
+            msg = f"Cox model: the information matrix at the estimate is singular (ties={ties!r}), so no standard errors"
+        elif not converged:
             msg = f"Cox model did not converge in max_iter={max_iter} Newton-Raphson steps (ties={ties!r})"
         else:
             msg = f"Cox model: monotone likelihood, the coefficient of {list(diverged_names)!r} diverges (beta may be infinite, as R warns)"

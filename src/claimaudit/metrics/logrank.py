@@ -59,7 +59,9 @@ def logrank_table(times: Iterable[float], events: Iterable[float], groups: Itera
         raise ValueError(f"groups has {g.size} value(s) but times has {t.size}: one of each per patient")
     labels = np.unique(g)
     if labels.size != 2:
-        raise ValueError(f"groups has {labels.size} distinct value(s) {labels.tolist()[:5]!r}: the log-rank test here compares exactly two")
+        raise ValueError(
+            f"groups has {labels.size} distinct value(s) {labels.tolist()[:5]!r}: the log-rank test here compares exactly two"
+        )
     in_1 = g == labels[0]
     distinct, inverse = np.unique(t, return_inverse=True)
     inverse = inverse.ravel()

@@ -90,5 +90,7 @@ def mann_whitney_u(x: Iterable[float], y: Iterable[float], *, exact: bool = Fals
     if not exact:
         return TestResult(u, two_sided_p(z), "Mann-Whitney U, normal approximation, ties corrected, no continuity correction")
     if tied:
-        raise ValueError("exact=True: the values have ties, so the exact Mann-Whitney distribution does not apply (use exact=False)")
+        raise ValueError(
+            "exact=True: the values have ties, so the exact Mann-Whitney distribution does not apply (use exact=False)"
+        )
     return TestResult(u, _exact_p(u, n_x, n_y), "Mann-Whitney U, exact distribution")

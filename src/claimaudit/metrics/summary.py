@@ -53,7 +53,9 @@ def median(x: Iterable[float]) -> float:
     mid = a.size // 2
     if a.size % 2:
         return float(a[mid])
-    return float(a[mid - 1] / 2 + a[mid] / 2)
+    lo, hi = float(a[mid - 1]), float(a[mid])
+    mid_value = (lo + hi) / 2  # correctly rounded; halving first would lose subnormals
+    return mid_value if math.isfinite(mid_value) else lo / 2 + hi / 2  # lo + hi overflowed
 
 
 def minimum(x: Iterable[float]) -> float:

@@ -86,7 +86,11 @@ def wilcoxon_signed_rank(before: Iterable[float], after: Iterable[float], *, exa
     var = n * (n + 1) * (2 * n + 1) / 24.0 - ties / 48.0
     z = (w_plus - mean) / math.sqrt(var)
     if not exact:
-        return TestResult(z, two_sided_p(z), "Wilcoxon signed-rank, normal approximation, ties corrected, no continuity correction")
+        return TestResult(
+            z, two_sided_p(z), "Wilcoxon signed-rank, normal approximation, ties corrected, no continuity correction"
+        )
     if ties:
-        raise ValueError("exact=True: the |differences| have ties, so the exact signed-rank distribution does not apply (use exact=False)")
+        raise ValueError(
+            "exact=True: the |differences| have ties, so the exact signed-rank distribution does not apply (use exact=False)"
+        )
     return TestResult(z, _exact_p(w_plus, n), "Wilcoxon signed-rank, exact distribution")
