@@ -166,18 +166,21 @@ _CHOLESKY_TOLERANCE = np.finfo(float).eps ** 0.75
 """R's ``coxph.control(toler.chol)``: a pivot below this times the largest diagonal is a singular direction."""
 
 
-def _solve(info: np.ndarray, u: np.ndarray) -> np.ndarray | None:
-    """I⁻¹u, or None when I is not positive definite or a pivot is negligible (R's cholesky2 test)."""
+def _singular(info: np.ndarray) -> bool:
+    """Whether I is not positive definite or has a negligible pivot (R's cholesky2 test, see below)."""
     try:
         chol = np.linalg.cholesky(info)
     except np.linalg.LinAlgError:
-        return None
+        return True
     # R compares the pivots with toler·(largest diagonal) only; the floor of toler·1 (the covariates are
     # scaled to mean |x − x̄| = 1) also catches a covariate whose information is nothing but rounding
     # error, e.g. one that differs only in patients outside every risk set, where R's fit is noise too.
-    if (np.diag(chol) ** 2 < _CHOLESKY_TOLERANCE * max(float(np.max(np.diag(info))), 1.0)).any():
-        return None
-    return np.linalg.solve(info, u)
+    return bool((np.diag(chol) ** 2 < _CHOLESKY_TOLERANCE * max(float(np.max(np.diag(info))), 1.0)).any())
+
+
+def _solve(info: np.ndarray, u: np.ndarray) -> np.ndarray | None:
+    """I⁻¹u, or None when I is singular."""
+    return None if _singular(info) else np.linalg.solve(info, u)
 
 
 def _inputs(times, events, x, names) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...]]:
@@ -259,7 +262,7 @@ def cox_ph(
     # back to the covariates' own units: β = β'·s, U = U'/s, Var = s Var' s (as coxfit6 returns them)
     scale = design.scale
     beta, u = beta * scale, u / scale
-    singular = _solve(info, u) is None  # R would return NA for such a coefficient
+    singular = _singular(info)  # R would return NA for such a coefficient
     cov = np.full((p, p), np.nan) if singular else np.linalg.inv(info) * np.outer(scale, scale)
     infs = np.abs(u @ cov)
     diverged = ~np.isfinite(u) | ((infs > eps) & (infs > math.sqrt(eps) * np.abs(beta)))
