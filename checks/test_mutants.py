@@ -119,6 +119,10 @@ MUTANTS = [
     M(C, "table1-duration-before-tacrolimus", "max", "98", "15", "a maximum of 15 below the median 16"),
     M(C, "table1-tacrolimus-duration", "min", "6", "5", "every patient was treated for more than 6 months"),
     M(C, "table5-treatment-duration-azathioprine", "median", "16", "5", "every azathioprine patient was treated for more than 6 months"),
+    M(C, "table1-tacrolimus-duration", "min", "6", "8", "the patient who died in the seventh month was treated at most 7 months",
+      caught_by="results-death-within-duration-range"),
+    M(C, "results-death-month", "month", "7", "5", "Table 1's shortest treatment, 6 months, cannot exceed her 5",
+      caught_by="results-death-within-duration-range"),
     # --- subgroup means: the 5 switched patients must keep an attainable mean
     M(C, "table3-arr-before-subgroup", "mean_sub", "3.0", "3.8", "25 × 2.95 − 20 × 3.75 < 0: the other 5 would have a negative ARR"),
     # --- the same quantity printed twice must agree (same_as, checked from both ends)
@@ -136,6 +140,9 @@ MUTANTS = [
     M(C, "table3-arr-after-subgroup", "mean_sub", "0.4", "0.5", "the same Table 3 cell prints 0.4"),
     M(C, "table2-mean-edss-p", "p", "0.001", "0.01", "the abstract prints P < 0.001, which 0.01 cannot be"),
     M(C, "results-logrank-p", "p", "0.028", "0.28", "the abstract, the Figure 2 legend and the discussion print 0.028"),
+    M(C, "abstract-titer-threshold", "high", "≥1:64", "≥1:32", "the Methods define a high titer as ≥1:64, a cut-off, not a bound"),
+    M(C, "table1-titer-thresholds", "low", "<1:64", "<1:128", "the Methods define a low titer as below 1:64"),
+    M(C, "methods-titer-threshold", "high", "≥1:64", "≥1:128", "the abstract, Table 1 and the Figure 2 legend print ≥1:64"),
     M(C, "methods-study-window", "end_year", "2016", "2017", "the abstract prints 2011-2016 (no one rounding policy prints a "
       "year as both 2016 and 2017)"),
     M(W, "treatment-months", "months", "12", "13", "paragraph 8 prints 12 months twice"),

@@ -115,3 +115,35 @@ def test_two_printings_of_one_value_under_one_policy_agree_and_a_shifted_one_doe
     same = agreement_check("x", parse_printed(text), Ref("c", "x"), parse_printed(text))
     moved = agreement_check("x", parse_printed(text), Ref("c", "x"), parse_printed(other))
     assert same.verdict is Verdict.CONSISTENT and moved.verdict is Verdict.INCONSISTENT
+
+
+TITERS = "defined as the titer above or equal to 1:64. patients with high titers (≥1:64). titers (≥1:32)."
+
+
+def test_two_different_cut_offs_of_one_threshold_do_not_agree(audit_claims):
+    # As bounds on a value, ≥1:32 and ≥1:64 overlap; as definitions of one category they contradict.
+    results = audit_claims(
+        """
+        - {id: methods, where: M, quote: "above or equal to 1:64", kind: agreement, reported: {high: "≥1:64"},
+           params: {bounds: thresholds}}
+        - {id: same, where: A, quote: "(≥1:64)", kind: agreement, reported: {high: "≥1:64"}, same_as: {high: methods.high}}
+        - {id: other, where: A, quote: "(≥1:32)", kind: agreement, reported: {high: "≥1:32"}, same_as: {high: methods.high}}
+        """, TITERS)
+    assert results["same"].verdict == "consistent"
+    assert results["other"].verdict == "inconsistent" and results["methods"].verdict == "inconsistent"
+    assert "are two different cut-offs" in results["other"].explanation
+
+
+def test_bounds_on_a_value_agree_when_they_overlap(audit_claims):
+    results = audit_claims(
+        """
+        - {id: methods, where: M, quote: "above or equal to 1:64", kind: agreement, reported: {high: "≥1:64"}}
+        - {id: other, where: A, quote: "(≥1:32)", kind: agreement, reported: {high: "≥1:32"}, same_as: {high: methods.high}}
+        """, TITERS)
+    assert results["other"].verdict == "consistent"
+
+
+def test_a_threshold_in_the_other_direction_is_another_cut_off():
+    lo, hi = parse_printed("<1:64"), parse_printed("≥1:64")
+    assert agreement_check("t", lo, Ref("c", "t"), hi, thresholds=True).verdict is Verdict.INCONSISTENT
+    assert agreement_check("t", parse_printed("1:64"), Ref("c", "t"), hi, thresholds=True).verdict is Verdict.CONSISTENT

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Iterable
 
 from .kinds import KINDS, load_all
-from .kinds.agreement import agreement_check
+from .kinds.agreement import agreement_check, compares_thresholds
 from .loader import resolve_values
 from .model import Claim, Ref
 from .printed import Printed, parse_printed
@@ -45,7 +45,8 @@ def check_claim(claim: Claim, by_id: dict[str, Claim], claim_links: list[tuple[s
         # Each value under the rounding of the claim that prints it (an input keeps its own claim's).
         theirs, theirs_rounding = printed_by(by_id[ref.claim], ref.role, by_id)
         mine_rounding = printed_by(claim, role, by_id)[1]
-        checks.append(agreement_check(role, values[role], ref, theirs, mine_rounding, theirs_rounding))
+        thresholds = compares_thresholds(claim) or compares_thresholds(by_id[ref.claim])
+        checks.append(agreement_check(role, values[role], ref, theirs, mine_rounding, theirs_rounding, thresholds))
     if claim.significant is not None:
         alpha = parse_printed(claim.source.alpha, claim.rounding)
         checks.append(significance_check(values["p"], alpha, claim.significant))

@@ -9,6 +9,11 @@ Both printings come from one true value rounded by one policy, so the intervals 
 policy by policy (a policy both claims allow; any pair only when they allow none in common).
 The union over policies would let "12" and "13" agree on the tie 12.5, which half_even prints
 as 12 and half_up as 13 but no single policy prints both ways.
+
+A bound usually bounds a value ("P < 0.01" and "P < 0.001" can both be true of one P). A bound
+that defines a category ("a high titer: ≥1:64") is a threshold instead: with ``params: {bounds:
+thresholds}`` on an agreement claim, its links compare bounds as cut-offs, which agree only when
+they name the same number in the same direction ("≥1:32" and "≥1:64" are two definitions).
 """
 
 from __future__ import annotations
@@ -18,12 +23,24 @@ from ..model import Claim, Ref
 from ..printed import Printed, parse_printed
 from ..rounding import DEFAULT_POLICIES
 from ..verdict import Check, Verdict
-from . import Values, kind
+from . import RoleError, Values, kind
 
 
-@kind("agreement", optional=("*",))
+BOUNDS = ("values", "thresholds")
+
+
+def compares_thresholds(claim: Claim) -> bool:
+    """The claim's bounds are cut-offs (``params: {bounds: thresholds}``), not bounds on a value."""
+    bounds = claim.params.get("bounds", "values") if claim.kind == "agreement" else "values"
+    if bounds not in BOUNDS:
+        raise RoleError("bounds", f"bounds={bounds!r} is not one of {', '.join(BOUNDS)}")
+    return bounds == "thresholds"
+
+
+@kind("agreement", optional=("*",), params=("bounds",))
 def agreement(claim: Claim, values: Values) -> Check:
     """A printed value checked only against the same quantity printed elsewhere (same_as)."""
+    compares_thresholds(claim)
     return Check(
         "agreement",
         Verdict.NOT_CHECKABLE,
@@ -61,10 +78,22 @@ def agreement_check(
     theirs: Printed,
     mine_rounding: tuple[str, ...] = DEFAULT_POLICIES,
     theirs_rounding: tuple[str, ...] = DEFAULT_POLICIES,
+    thresholds: bool = False,
 ) -> Check:
-    """Consistent when some one rounding policy prints a value both ways; the overlap is shown."""
-    overlap = shared_overlap(mine, theirs, mine_rounding, theirs_rounding)
+    """Consistent when some one rounding policy prints a value both ways; the overlap is shown.
+
+    With ``thresholds`` a bound is a cut-off: two bounds (or a bound and a value) agree only on the
+    same number in the same direction.
+    """
     link = f"same as {ref}"
+    if thresholds and (mine.relation != "=" or theirs.relation != "="):
+        same = mine.number == theirs.number and (mine.relation == theirs.relation or "=" in (mine.relation, theirs.relation))
+        conventions = ("a threshold: the same cut-off in the same direction",)
+        why = f"{role} = {mine.text} and {ref} = {theirs.text} " + (
+            "name the same cut-off" if same else "are two different cut-offs: the same threshold is printed two ways")
+        verdict = Verdict.CONSISTENT if same else Verdict.INCONSISTENT
+        return Check(link, verdict, {f"{role} ∩ {ref}": mine.text if same else "∅"}, why, conventions, 0.0 if same else None)
+    overlap = shared_overlap(mine, theirs, mine_rounding, theirs_rounding)
     conventions = ("same quantity: intervals must overlap under one rounding policy",)
     if overlap is not None:
         why = f"{role} = {mine.text} {mine.interval} and {ref} = {theirs.text} {theirs.interval} overlap on {overlap}"
