@@ -11,6 +11,7 @@ not containing its HR) are rejected with the role named.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from functools import lru_cache
@@ -218,6 +219,7 @@ def load_claims(path: str | Path) -> list[Claim]:
     claims = [_claim(raw, source, shown) for raw in doc["claims"]]
     _check_ids(claims, shown)
     _check_references(claims, shown)
+    claims = _resolve_alpha(claims, doc["source"], shown)
     for claim in claims:
         _check_values(claim, claims, shown)
     return claims
@@ -287,6 +289,23 @@ def _claim(raw: dict, source: Source, shown: str) -> Claim:
         line=raw.line,
         lines=lines,
     )
+
+
+_ALPHA_REF = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z_][a-z0-9_]*$")  # claim-id.role; "0.05" never matches
+
+
+def _resolve_alpha(claims: list[Claim], raw: dict, shown: str) -> list[Claim]:
+    """``source.alpha: methods-alpha.alpha`` takes the level from the claim that prints it (printed once)."""
+    if not claims or not _ALPHA_REF.match(claims[0].source.alpha):
+        return claims
+    ref = Ref.parse(claims[0].source.alpha)
+    target = next((c for c in claims if c.id == ref.claim), None)
+    if target is None or ref.role not in target.reported:
+        problem = f"refers to unknown claim {ref.claim!r}" if target is None else f"claim {ref.claim!r} has no printed value {ref.role!r}"
+        raise ClaimFileError(problem, path=shown, line=_line_of(raw, "alpha", 0), field="source.alpha",
+                             hint='give the level as printed ("0.05") or the claim that prints it (claim-id.role)')
+    source = dataclasses.replace(claims[0].source, alpha=target.reported[ref.role])
+    return [dataclasses.replace(c, source=source) for c in claims]
 
 
 def _check_ids(claims: list[Claim], shown: str) -> None:
