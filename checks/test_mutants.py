@@ -96,6 +96,9 @@ MUTANTS = [
     M(C, "table4-pre-edss-crude", "p", "0.980", "0.890", "the CI 0.615-1.607 around 0.994 gives z = 0.02, P = 0.98"),
     M(C, "table4-aqp4-titer-adjusted", "p", "0.061", "0.041", "the CI 0.922-34.876 contains 1, so the Wald P exceeds 0.05"),
     M(C, "abstract-aqp4-titer-hr", "p", "0.048", "0.084", "the CI 1.012-31.705 around 5.665 gives z = 1.97, P = 0.048"),
+    M(C, "table4-ci-level", "level_crude", "95%", "90%", "a 90% CI 1.012-31.705 around 5.665 gives P = 0.098, not 0.048",
+      caught_by="table4-aqp4-titer-crude"),
+    M(C, "abstract-ci-level", "level", "95", "90", "Table 4 prints 95% CIs, and P = 0.048 follows from a 95% CI"),
     # --- Kaplan-Meier feasibility with 14 low-titer and 11 high-titer patients and 7 relapses
     M(C, "results-km", "survival_low", "0.82", "0.95", "with 14 patients the largest estimate below 1 is 13/14 = 0.93"),
     M(C, "results-km", "survival_high", "0.53", "0.93", "with 11 patients the largest estimate below 1 is 10/11 = 0.91"),

@@ -1,6 +1,7 @@
 """hr_triad: Chen 2017 Table 4 (SPSS 20 Cox models), its mutants, and the laws of the vertex method."""
 
 import math
+from statistics import NormalDist
 
 import pytest
 from hypothesis import assume, given, settings
@@ -8,6 +9,7 @@ from hypothesis import strategies as st
 
 from claimaudit import ClaimFileError, audit, load_claims
 from claimaudit.intervals import DUST, Interval
+from claimaudit.kinds import RoleError
 from claimaudit.kinds.hr_triad import attainable_p, p_interval, polygon, statistic_range
 from claimaudit.metrics.wald import Z_196, Z_975, two_sided_p, wald_triad
 from claimaudit.printed import parse_printed
@@ -231,3 +233,33 @@ def test_every_vertex_lies_in_the_box_the_strip_and_above_the_diagonal(box):
     for x, y in polygon(a, b, s):
         assert near(*a).contains(x) and near(*b).contains(y)
         assert near(*s).contains(x + y) and near(0, math.inf).contains(y - x)
+
+
+def test_the_printed_confidence_level_fixes_z():
+    # Chen 2017's titer triad is a 95% CI: read as a 90% CI (z = 1.644854) its P would be about 0.098.
+    reported = {"hr": "5.665", "ci_low": "1.012", "ci_high": "31.705", "p": "0.048"}
+    assert run_kind("hr_triad", {**reported, "level": "95%"}).verdict == "consistent"
+    at_90 = run_kind("hr_triad", {**reported, "level": "90%"})
+    assert at_90.verdict == "inconsistent"
+    assert "z = 1.644854" in at_90.why and at_90.recomputed["p"] == "[0.097594, 0.097668]"
+
+
+def test_a_90_percent_ci_that_excludes_1_needs_p_below_0_10():
+    check = run_kind("hr_triad", {"hr": "2.000", "ci_low": "1.100", "ci_high": "3.636", "p": "0.120", "level": "90%"})
+    assert check.verdict == "inconsistent" and "is not below 0.1 (a 90% Wald CI excludes 1 exactly when its P < 0.1)" in check.why
+
+
+@pytest.mark.parametrize("level", ["101%", "0", "<95%"])
+def test_a_confidence_level_outside_0_to_100_is_refused(level):
+    with pytest.raises(RoleError, match="not a confidence level"):
+        run_kind("hr_triad", {"hr": "5.665", "ci_low": "1.012", "ci_high": "31.705", "p": "0.048", "level": level})
+
+
+@settings(max_examples=200)
+@given(log_hrs, ses, st.sampled_from(["80", "90", "95", "99"]), st.sampled_from(POLICIES))
+def test_a_rounded_wald_triad_at_any_printed_level_is_judged_consistent(beta, se, level, policy):
+    z = NormalDist().inv_cdf((1 + int(level) / 100) / 2)
+    hr, lo, hi, p = _printed(beta, se, z, policy)
+    assume(parse_printed(lo).number > 0)
+    check = run_kind("hr_triad", {"hr": hr, "ci_low": lo, "ci_high": hi, "p": p, "level": f"{level}%"}, rounding=(policy,))
+    assert check.verdict == "consistent", check.why

@@ -18,12 +18,18 @@ attainable P form one interval, judged against the printed P's interval.
 
 The polygon is taken closed (its ends are reached), so a claim is inconsistent only when no
 triad arbitrarily close to the printed intervals gives the printed P: a proof, not a tolerance.
+
+The CI is a 95% CI unless the claim takes its printed confidence level (role ``level``, "95%"
+or "CI95"'s "95"): for another level L, z = Φ⁻¹((1 + L/100)/2) (1.644854 for 90%) and the side
+of 1 is judged against α = 1 − L/100.
 """
 
 from __future__ import annotations
 
 import math
 from fractions import Fraction
+
+from statistics import NormalDist
 
 from ..intervals import DUST, Interval
 from ..metrics.wald import Z_196, Z_975, two_sided_p
@@ -38,11 +44,14 @@ Point = tuple[float, float]
 CONVENTIONS = (("z = 1.959964", Z_975), ("z = 1.96", Z_196))
 _DEFINITION = "95% CI exp(β ± z·SE), P = 2·(1 − Φ(|β|/SE)) (Wald; SPSS Exp(B), 95% CI for Exp(B), Sig.)"
 _NAMES = {"z = 1.959964": "z = 1.959964 (exact normal quantile; SPSS, R)", "z = 1.96": "z = 1.96 (rounded quantile)"}
-_ALPHA = Fraction(1, 20)
 
 
 def _validate(values: Values) -> None:
     require_probability(values, "p")
+    if "level" in values:
+        v = values["level"]
+        if v.relation != "=" or not 0 < v.number < 100:
+            raise RoleError("level", f"level = {v.text} is not a confidence level between 0 and 100% (e.g. \"95%\")")
     for role in ("hr", "ci_low", "ci_high"):
         v = values[role]
         if v.relation != "=":
@@ -147,22 +156,33 @@ def attainable_p(hr: Interval, ci_low: Interval, ci_high: Interval, z: float = Z
     return p_interval(statistic_range(vertices), z) if vertices else None
 
 
-def side_of_one(lo: Printed, hi: Printed, p: Printed) -> str:
-    """A sentence when the CI's side of 1 contradicts P against 0.05, else ''."""
+def conventions_for(level: Fraction = Fraction(95)) -> tuple[tuple[str, float], ...]:
+    """The z conventions of a CI level: 1.959964 and 1.96 for 95%, else the exact normal quantile."""
+    if level == 95:
+        return CONVENTIONS
+    z = NormalDist().inv_cdf(float((1 + level / 100) / 2))
+    return ((f"z = {z:.6f}", z),)
+
+
+def side_of_one(lo: Printed, hi: Printed, p: Printed, level: Fraction = Fraction(95)) -> str:
+    """A sentence when the CI's side of 1 contradicts P against α = 1 − level, else ''."""
     L, H, P = lo.interval, hi.interval, p.interval
+    alpha = 1 - level / 100
+    a, pct = f"{float(alpha):g}", f"{float(level):g}%"
     excludes = (L.lo >= 1 and not L.contains(1)) or (H.hi <= 1 and not H.contains(1))
     includes = L.hi <= 1 <= H.lo
-    below = P.hi < _ALPHA or (P.hi == _ALPHA and not P.hi_closed)
-    if excludes and P.lo >= _ALPHA:
-        return (f"the CI {lo.text}–{hi.text} excludes 1, yet P = {p.text} is not below 0.05 "
-                "(a 95% Wald CI excludes 1 exactly when its P < 0.05)")
+    below = P.hi < alpha or (P.hi == alpha and not P.hi_closed)
+    if excludes and P.lo >= alpha:
+        return (f"the CI {lo.text}–{hi.text} excludes 1, yet P = {p.text} is not below {a} "
+                f"(a {pct} Wald CI excludes 1 exactly when its P < {a})")
     if includes and below:
-        return (f"the CI {lo.text}–{hi.text} includes 1, yet P = {p.text} is below 0.05 "
-                "(a 95% Wald CI includes 1 exactly when its P ≥ 0.05)")
+        return (f"the CI {lo.text}–{hi.text} includes 1, yet P = {p.text} is below {a} "
+                f"(a {pct} Wald CI includes 1 exactly when its P ≥ {a})")
     return ""
 
 
-def _variants(hr: Printed, lo: Printed, hi: Printed, p: Printed, triad: dict[str, Interval]) -> list[str]:
+def _variants(hr: Printed, lo: Printed, hi: Printed, p: Printed, triad: dict[str, Interval],
+              conventions: tuple[tuple[str, float], ...] = CONVENTIONS) -> list[str]:
     """Other readings that would reproduce the printed P, each with the z conventions that do."""
     a, b = _log_box(lo.interval), _log_box(hi.interval)
     logs = sorted(abs(math.log(x)) for x in (hr.interval.lo, hr.interval.hi))
@@ -172,7 +192,7 @@ def _variants(hr: Printed, lo: Printed, hi: Printed, p: Printed, triad: dict[str
     as_printed = 2 * abs(math.log(hr.value)) / (math.log(hi.value) - math.log(lo.value)) if hi.value > lo.value else math.inf
     ci_only = polygon(a, b)
     readings: dict[str, list[str]] = {}
-    for label, z in CONVENTIONS:
+    for label, z in conventions:
         found = []
         if label in triad and Interval(triad[label].lo / 2, triad[label].hi / 2).overlaps(p.interval):
             found.append("a one-sided Wald P (half the two-sided)")
@@ -187,27 +207,30 @@ def _variants(hr: Printed, lo: Printed, hi: Printed, p: Printed, triad: dict[str
     return [f"{reading}, {' or '.join(labels)}" for reading, labels in readings.items()]
 
 
-@kind("hr_triad", required=("hr", "ci_low", "ci_high", "p"), validate=_validate)
+@kind("hr_triad", required=("hr", "ci_low", "ci_high", "p"), optional=("level",), validate=_validate)
 def hr_triad(claim: Claim, values: Values) -> Check:
     """HR, Wald 95% CI and two-sided Wald P agree (SPSS Exp(B), 95% CI for Exp(B), Sig.)."""
     hr, lo, hi, p = (values[r] for r in ("hr", "ci_low", "ci_high", "p"))
+    level = values["level"].number if "level" in values else Fraction(95)
+    conventions = conventions_for(level)
+    names = {label: _NAMES.get(label, f"{label} ({float(level):g}% CI, exact normal quantile)") for label, _ in conventions}
     read = f"printed values read as {' or '.join(claim.rounding)} rounding"
-    side = side_of_one(lo, hi, p)
-    triad = {label: attainable_p(hr.interval, lo.interval, hi.interval, z) for label, z in CONVENTIONS}
+    side = side_of_one(lo, hi, p, level)
+    triad = {label: attainable_p(hr.interval, lo.interval, hi.interval, z) for label, z in conventions}
     if any(iv is None for iv in triad.values()):
         gm = geometric_mean(lo.interval, hi.interval)
         why = (f"log symmetry fails: a Wald CI is centred on β, so HR = √(low·high); the CI {lo.text}–{hi.text} "
                f"gives √(low·high) ∈ {gm.format(5)}, which cannot be printed as HR {hr.text} ({hr.interval.format(5)}): "
                "the HR is not the geometric mean of the CI ends within rounding, so no Wald triad reproduces the print")
-        found = _variants(hr, lo, hi, p, {})
+        found = _variants(hr, lo, hi, p, {}, conventions)
         if side:
             why += f"; also, {side}"
         return Check("hr_triad", Verdict.INCONSISTENT, {"hr": gm.format(5)}, why, (_DEFINITION, read),
                      off_by(hr, gm), tuple(found))
     checks = {label: judge("hr_triad", "p", p, iv, what=f"two-sided Wald P ({label})", digits=5,
-                           conventions=(_DEFINITION, _NAMES[label], read))
+                           conventions=(_DEFINITION, names[label], read))
               for label, iv in triad.items()}
-    recomputed = {"p" if label == CONVENTIONS[0][0] else f"p ({label})": iv.format(5) for label, iv in triad.items()}
+    recomputed = {"p" if label == conventions[0][0] else f"p ({label})": iv.format(5) for label, iv in triad.items()}
     reproducing = [label for label, c in checks.items() if c.verdict is Verdict.CONSISTENT]
     shown = " and ".join(f"{iv.format(5)} ({label})" for label, iv in triad.items())
     where = f"over every HR and CI inside the printed intervals with HR = √(low·high), Wald P ∈ {shown}"
@@ -216,8 +239,8 @@ def hr_triad(claim: Claim, values: Values) -> Check:
         if side:
             why += f"; but {side}"
         return Check("hr_triad", Verdict.CONSISTENT, recomputed, why,
-                     (_DEFINITION, *(_NAMES[label] for label in reproducing), read), 0.0)
-    found = _variants(hr, lo, hi, p, triad)
+                     (_DEFINITION, *(names[label] for label in reproducing), read), 0.0)
+    found = _variants(hr, lo, hi, p, triad, conventions)
     why = f"{where}, but printed {p.text} stands for {p.interval.format(5)}"
     if side:
         why += f"; {side}"
@@ -225,4 +248,4 @@ def hr_triad(claim: Claim, values: Values) -> Check:
         why += ("; not reproducible by any Wald variant (a one-sided P, the unrounded print, β from the HR alone "
                 "or from the CI alone): perhaps a likelihood-ratio or score-test P, which the print cannot reproduce")
     return Check("hr_triad", Verdict.INCONSISTENT, recomputed, why,
-                 (_DEFINITION, *_NAMES.values(), read), min(c.off_by for c in checks.values()), tuple(found))
+                 (_DEFINITION, *names.values(), read), min(c.off_by for c in checks.values()), tuple(found))
