@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-
 from statistics import NormalDist
 
 from ..intervals import DUST, Interval
