@@ -180,7 +180,8 @@ def browser(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def small_report(tmp_path_factory) -> Path:
-    """audit.html of two sources: paper (3 consistent, a finding, an unexpected inconsistency, 2 not_checkable), news (1 consistent)."""
+    """audit.html of two sources: paper (3 consistent, a finding, an unexpected inconsistency, 2 not_checkable, and the
+    data-level result of its data_only claim, not_checkable until a reconstruction exists), news (1 consistent)."""
     from test_reports import CLAIMS, SOURCE
 
     folder = tmp_path_factory.mktemp("claims")
@@ -202,20 +203,20 @@ def test_the_page_loads_with_no_console_error_and_no_request_leaving_it(browser,
     browser.open(url)
     assert browser.errors() == []
     assert [u for u in browser.requests() if u != url and not u.startswith("data:")] == []
-    assert browser.js("document.querySelectorAll('.claim').length") == 8 == _visible(browser)
+    assert browser.js("document.querySelectorAll('.claim').length") == 9 == _visible(browser)
 
 
 def test_the_verdict_filter_hides_and_shows_the_right_rows(browser, small_report):
     browser.open(small_report.as_uri())
-    counts = {"consistent": 4, "inconsistent": 2, "not_checkable": 2}
+    counts = {"consistent": 4, "inconsistent": 2, "not_checkable": 3}
     assert {v: _visible(browser, v) for v in counts} == counts
     browser.js("document.querySelector('#filters input[value=consistent]').click()")
     assert {v: _visible(browser, v) for v in counts} == {**counts, "consistent": 0}
-    assert browser.js("document.getElementById('shown').textContent") == "4 of 8 claims shown"
+    assert browser.js("document.getElementById('shown').textContent") == "5 of 9 claims shown"
     browser.js("document.querySelector('#filters input[value=not_checkable]').click()")
     assert _visible(browser) == 2 == _visible(browser, "inconsistent")
     browser.js("document.querySelectorAll('#filters input[name=verdict]').forEach(b => { if (!b.checked) b.click(); })")
-    assert _visible(browser) == 8
+    assert _visible(browser) == 9
     assert browser.errors() == []
 
 
@@ -224,12 +225,12 @@ def test_the_search_box_and_the_source_filter_narrow_the_rows(browser, small_rep
     browser.js("var s = document.getElementById('search'); s.value = 'ROUGHLY 33'; s.dispatchEvent(new Event('input'))")
     assert browser.js("Array.from(document.querySelectorAll('.claim')).filter(c => !c.hidden).map(c => c.id)") == ["paper--mm-percent"]
     browser.js("var s = document.getElementById('search'); s.value = ''; s.dispatchEvent(new Event('input'))")
-    assert _visible(browser) == 8
+    assert _visible(browser) == 9
     browser.js("var f = document.getElementById('source-filter'); f.value = 'news'; f.dispatchEvent(new Event('change'))")
     assert browser.js("Array.from(document.querySelectorAll('.claim')).filter(c => c.offsetParent !== null).map(c => c.id)") == [
         "news--female"]
     browser.js("var f = document.getElementById('source-filter'); f.value = ''; f.dispatchEvent(new Event('change'))")
-    assert _visible(browser) == 8
+    assert _visible(browser) == 9
 
 
 def test_the_real_catalogue_renders_and_is_photographed_desktop_and_narrow(browser, tmp_path):

@@ -156,7 +156,7 @@ def _claim(r: Result, src: Source | None) -> str:
     plot = _plot(r, src)
     reason = f'<p class="expectation"><strong>Expectation:</strong> {escape(r.expectation_reason)}</p>' if r.expectation_reason else ""
     is_open = " open" if r.verdict is not Verdict.CONSISTENT and r.verdict is not Verdict.NOT_CHECKABLE else ""
-    return f"""<article class="claim v-{v}" id="{escape(r.source)}--{escape(r.claim)}" data-verdict="{v}" data-source="{escape(r.source)}" data-kind="{escape(r.kind)}" data-meets="{str(r.meets_expectation).lower()}">
+    return f"""<article class="claim v-{v}" id="{escape(r.source)}--{escape(r.claim)}{"" if r.basis == "reported" else "--" + escape(r.basis)}" data-verdict="{v}" data-source="{escape(r.source)}" data-kind="{escape(r.kind)}" data-meets="{str(r.meets_expectation).lower()}">
 <header><span class="badge v-{v}">{v}</span>{tag}<h3><code>{escape(r.claim)}</code></h3><span class="meta">{escape(r.where)} · {escape(r.kind)} · {escape(r.path)}:{r.line}</span></header>
 <blockquote class="context">{escape(before)}<mark>{escape(quote)}</mark>{escape(after)}</blockquote>
 <div class="body"><dl class="values"><dt>printed</dt><dd><ul>{printed}</ul></dd><dt>recomputed</dt><dd><ul>{recomputed}</ul></dd>
