@@ -82,7 +82,7 @@ def test_json_holds_both_results_of_each_claim_with_its_basis(chen_json):
     assert doc["summary"]["claims"] == len(reported) and doc["summary"]["results"] == len(results)
     assert doc["summary"]["bases"] == {"extract": len(extract), "reported": len(reported)}
     # Each data-level result follows its claim's reported result.
-    for before, after in zip(results, results[1:]):
+    for before, after in zip(results, results[1:], strict=False):
         if after["basis"] == "extract":
             assert (before["claim"], before["basis"]) == (after["claim"], "reported")
     female = next(r for r in extract if r["claim"] == "table1-female")

@@ -91,7 +91,7 @@ def test_adverse_event_flags_per_patient(nmosd):
 
 def test_one_row_per_relapse_with_its_patients_columns(nmosd):
     relapses = nmosd.frame("tacrolimus", rows="relapse")
-    assert sorted(zip(relapses["patient_id"], relapses["relapse_month"])) == [("T01", 3.0), ("T02", 5.0), ("T02", 8.0), ("T05", 20.0)]
+    assert sorted(zip(relapses["patient_id"], relapses["relapse_month"], strict=True)) == [("T01", 3.0), ("T02", 5.0), ("T02", 8.0), ("T05", 20.0)]
     assert set(relapses["arm"]) == {"tacrolimus"} and "aqp4_titer_group" in relapses
 
 

@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="check every claim from the printed numbers",
         description=(
             "Check every claim of the given claim files (default: all of claims/) from the printed numbers alone, "
-            "rounding-aware, and print a table of claim, printed, recomputed, verdict and why, then a summary."
+            "rounding-aware, and each claim with a data block also from patient-level data (--extract DIR, or the "
+            "source's reconstruction); print a table of claim, printed, recomputed, verdict and why, then a summary."
         ),
         epilog=(
             "Verdicts: consistent (some values inside the printed intervals reproduce the numbers), inconsistent "

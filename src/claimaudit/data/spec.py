@@ -1,0 +1,229 @@
+"""Data blocks read, and evaluated on the derived cohorts: the pieces every data-level measure shares.
+
+:class:`DataSpec` is a claim's ``data`` block; :func:`evaluate` computes one of its expressions
+(``variable``, ``subset``, ``by``, ``covariates``, ``counts``) over a cohort's columns with
+``DataFrame.eval`` (python engine); :func:`select_rows` and :func:`groups` pick the rows and the
+groups of a comparison. :class:`Measured` is what a measure returns. Counts, sums, means and
+medians of recorded values are exact (``Fraction`` of the decimal as written), so a percentage
+on a rounding boundary (66.65) lands on the right side of it.
+
+Missing data raise :class:`~claimaudit.data.cohorts.Unavailable` (a verdict of not_checkable).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+from pandas.errors import UndefinedVariableError
+
+from ..metrics import summary
+from .cohorts import GROUP_ORDER, Cohorts, Unavailable
+
+Value = Fraction | float
+
+@dataclass(frozen=True)
+class DataSpec:
+    """A claim's data block, read (docs: claims/README.md, the ``data`` table)."""
+
+    metric: str
+    cohort: str
+    variable: str | None = None
+    by: str | None = None
+    subset: str | None = None
+    covariates: tuple[str, ...] = ()
+    counts: tuple[tuple[str, str], ...] = ()
+    rows: str = "patient"
+    ties: str = "breslow"
+    definition: str | None = None
+    direction: str | None = None
+    significant: bool | None = None
+
+    @classmethod
+    def of(cls, data: dict) -> DataSpec:
+        """The spec of a data block as the loader keeps it (a mapping)."""
+        return cls(
+            metric=data["metric"], cohort=data["cohort"], variable=data.get("variable"), by=data.get("by"),
+            subset=data.get("subset"), covariates=tuple(data.get("covariates", ())),
+            counts=tuple(dict(data.get("counts", {})).items()), rows=data.get("rows", "patient"),
+            ties=data.get("ties", "breslow"), definition=data.get("definition"), direction=data.get("direction"),
+            significant=data.get("significant"),
+        )
+
+    def where(self) -> str:
+        """The rows it is computed on, in words: ``tacrolimus where initial_immunosuppressant``."""
+        rows = " relapses" if self.rows == "relapse" else ""
+        return f"{self.cohort}{rows}" + (f" where {self.subset}" if self.subset else "")
+
+
+@dataclass
+class Measured:
+    """What a measure recomputed: values by role, how each was computed, and what a statement is checked against.
+
+    ``exact`` names the roles that are counts (compared with a printed whole number exactly).
+    ``alternatives`` holds the values under other definitions (pooled ARR, Efron ties), by name,
+    so that the result can say which one reproduces the printed numbers. ``direction`` is the
+    observed one (increase, decrease, higher, lower, positive, negative, or none); ``holds`` is the
+    truth of a statement about every row (metric ``all``), with the rows that break it.
+    """
+
+    values: dict[str, Value] = field(default_factory=dict)
+    shown: dict[str, str] = field(default_factory=dict)
+    exact: set[str] = field(default_factory=set)
+    definition: str = ""
+    conventions: tuple[str, ...] = ()
+    alternatives: dict[str, dict[str, Value]] = field(default_factory=dict)
+    direction: str | None = None
+    p: float | None = None
+    holds: tuple[bool, str] | None = None
+
+    def put(self, role: str, value: Value, shown: str, *, exact: bool = False) -> None:
+        self.values[role] = value
+        self.shown[role] = shown
+        if exact:
+            self.exact.add(role)
+
+
+# ---------------------------------------------------------------- expressions and cohorts
+
+def evaluate(frame: pd.DataFrame, expression: str) -> pd.Series:
+    """The expression over the frame's columns (``DataFrame.eval``, python engine), one value per row.
+
+    ``had_<event>`` of an adverse event nobody had is false for everyone.
+    """
+    missing = {n for n in re.findall(r"\bhad_[a-z0-9_]+\b", expression) if n not in frame.columns}
+    if missing and "adverse_event" in frame.columns:
+        frame = frame.assign(**dict.fromkeys(missing, False))
+    try:
+        out = frame.eval(expression, engine="python")
+    except UndefinedVariableError as err:
+        raise Unavailable(f"{err} among the cohort's columns (in {expression!r})") from None
+    except (SyntaxError, ValueError, TypeError, KeyError, AttributeError) as err:
+        raise Unavailable(f"cannot evaluate {expression!r}: {err}") from None
+    if not isinstance(out, pd.Series):
+        if isinstance(out, pd.DataFrame):
+            raise Unavailable(f"{expression!r} is an assignment, not a value per row")
+        out = pd.Series(out, index=frame.index)
+    return out
+
+
+def select_rows(spec: DataSpec, data: Cohorts) -> pd.DataFrame:
+    frame = data.frame(spec.cohort, spec.rows)
+    if spec.subset:
+        mask = evaluate(frame, spec.subset)
+        if mask.dtype != bool:
+            raise Unavailable(f"subset {spec.subset!r} is not true/false")
+        frame = frame[mask]
+    if frame.empty:
+        raise Unavailable(f"no rows in {spec.where()}")
+    return frame
+
+
+def group_rows(spec: DataSpec, data: Cohorts, frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The groups of a comparison: the values of ``by`` (documented order, group 1 first) or the cohorts joined by +."""
+    if spec.by:
+        labels = evaluate(frame, spec.by)
+        order = GROUP_ORDER.get(spec.by, ())
+        present = [v for v in order if (labels == v).any()] + sorted(set(labels.dropna()) - set(order), key=str)
+        return [(str(v), frame[labels == v]) for v in present]
+    parts = data.parts(spec.cohort)
+    if len(parts) > 1:
+        return [(name, frame[frame["cohort"] == name]) for name in parts]
+    raise Unavailable(f"a comparison needs 'by' or two cohorts joined by + (cohort {spec.cohort!r})")
+
+
+def two_groups(spec: DataSpec, data: Cohorts, frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    groups = group_rows(spec, data, frame)
+    if len(groups) != 2:
+        raise Unavailable(f"{spec.by or spec.cohort!r} gives {len(groups)} group(s) {[g for g, _ in groups]} in {spec.where()}; "
+                          "the comparison needs two")
+    return groups
+
+
+def as_numbers(frame: pd.DataFrame, expression: str) -> pd.Series:
+    values = evaluate(frame, expression)
+    if values.dtype == object:
+        raise Unavailable(f"{expression!r} is not a number per row")
+    return values.astype("float64")
+
+
+def complete_cases(*columns: pd.Series) -> tuple[list[np.ndarray], int]:
+    """The rows where every column has a value, and how many rows were left out."""
+    keep = np.logical_and.reduce([c.notna().to_numpy() for c in columns])
+    return [c.to_numpy(dtype=float)[keep] for c in columns], int((~keep).sum())
+
+
+def split_pair(expression: str, sep: str) -> tuple[str, str]:
+    left, found, right = expression.partition(sep)
+    if not found or not left.strip() or not right.strip():
+        raise Unavailable(f"variable {expression!r} must name two expressions joined by {sep.strip()!r}")
+    return left.strip(), right.strip()
+
+
+def need_variable(spec: DataSpec) -> str:
+    if not spec.variable:
+        raise Unavailable(f"metric {spec.metric!r} needs a 'variable'")
+    return spec.variable
+
+
+# ---------------------------------------------------------------- exact numbers
+
+def exact(x) -> Fraction:
+    """A recorded number as the decimal it was written as: 31.2 is 312/10 (via its shortest repr), 7 is 7."""
+    if isinstance(x, (bool, np.bool_)):
+        return Fraction(int(x))
+    if isinstance(x, (int, np.integer)):
+        return Fraction(int(x))
+    return Fraction(repr(float(x)))
+
+
+def num(x: Value, digits: int = 4) -> str:
+    """A recomputed value for reading: whole numbers as such, others to ``digits`` significant digits."""
+    if isinstance(x, Fraction) and x.denominator == 1:
+        return str(x.numerator)
+    f = float(x)
+    if f.is_integer() and abs(f) < 1e15:
+        return str(int(f))
+    return f"{f:.{digits}g}"
+
+
+def exact_values(frame: pd.DataFrame, expression: str) -> list[Fraction]:
+    v = as_numbers(frame, expression)
+    if v.isna().any():
+        raise Unavailable(f"{expression!r} is missing for {int(v.isna().sum())} of {len(v)} rows in the cohort")
+    return [exact(x) for x in v.tolist()]
+
+
+def exact_mean(xs: list[Fraction]) -> Fraction:
+    """Σx/n exactly (the definition of metrics.summary.mean, in Fraction arithmetic)."""
+    return sum(xs, Fraction(0)) / len(xs)
+
+
+def exact_median(xs: list[Fraction]) -> Fraction:
+    """The middle value, or the midpoint of the two middle ones (metrics.summary.median, exactly)."""
+    s = sorted(xs)
+    mid = len(s) // 2
+    return s[mid] if len(s) % 2 else (s[mid - 1] + s[mid]) / 2
+
+
+def as_mask(frame: pd.DataFrame, expression: str) -> pd.Series:
+    mask = evaluate(frame, expression)
+    if mask.dtype != bool:
+        if mask.isna().any() or not mask.isin([0, 1]).all():
+            raise Unavailable(f"{expression!r} is not true/false for every row")
+        mask = mask.astype(bool)
+    return mask
+
+
+def sum_of(frame: pd.DataFrame, expression: str) -> tuple[Fraction, bool]:
+    """The sum of the expression over the rows: true/false counts the rows where it holds; (sum, is a count)."""
+    values = evaluate(frame, expression)
+    if values.dtype == bool:
+        return Fraction(summary.count_true(values)), True
+    if values.dtype == object or values.isna().any():
+        raise Unavailable(f"{expression!r} is not a number or true/false for every row")
+    total = sum((exact(x) for x in values.tolist()), Fraction(0))
+    return total, total.denominator == 1 and values.dtype.kind in "iu"
