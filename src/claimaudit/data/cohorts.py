@@ -19,7 +19,7 @@ Words as in the docs: a *relapse* is an attack with ``months_from_drug_start > 0
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +102,7 @@ class Cohorts:
     relapses: pd.DataFrame | None = None
     mg: pd.DataFrame | None = None
     controls: pd.DataFrame | None = None
+    _frames: dict = field(default_factory=dict, repr=False, compare=False)  # frame() by (cohort, rows); never mutated
 
     def parts(self, cohort: str) -> list[str]:
         """The cohorts of ``cohort``: ``"mg + healthy_controls"`` is ``["mg", "healthy_controls"]``."""
@@ -116,6 +117,11 @@ class Cohorts:
 
         ``rows="relapse"``: one row per relapse on treatment instead of one per patient (NMOSD only).
         """
+        if (cohort, rows) not in self._frames:
+            self._frames[(cohort, rows)] = self._frame(cohort, rows)
+        return self._frames[(cohort, rows)]
+
+    def _frame(self, cohort: str, rows: str) -> pd.DataFrame:
         frames = []
         for name in self.parts(cohort):
             table, arm = COHORTS[name]
