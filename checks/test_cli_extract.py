@@ -157,17 +157,18 @@ def test_pytest_extract_runs_one_item_per_claim_and_shows_both_results(project):
     result = project.runpytest("claims", f"--extract={NMOSD}", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines([
-        "verdict consistent, expected consistent or not_checkable",
-        "relapsed (paper, Results): consistent",
-        "  basis:      reported",
-        "*",
         "from data (extract): verdict inconsistent, expected consistent or not_checkable",
         "relapsed (paper, Results): inconsistent",
         "  printed:    count = Seven, n = 25, percent = 28%",
         "  recomputed: count ∈ 3; n ∈ 6; percent ∈ 50% (3 of 6)",
         "  basis:      extract",
         "  [count] inconsistent: count: printed Seven (exact), recomputed 3",
+        "*",
+        "verdict consistent, expected consistent or not_checkable",
+        "relapsed (paper, Results): consistent",
+        "  basis:      reported",
     ])
+    result.stdout.fnmatch_lines(["FAILED claims/paper.yaml::relapsed - from data (extract): verdict incons*"])
     assert "Traceback" not in result.stdout.str()
 
 

@@ -129,11 +129,15 @@ class ClaimItem(pytest.Item):
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, ClaimMismatch):
+            reported, data = excinfo.value.result, excinfo.value.data
+            # The result that misses its expectation comes first: its first line is pytest's short summary.
+            order = [data, reported] if data is not None and reported.meets_expectation else [reported, data]
             lines = []
-            for r in (excinfo.value.result, excinfo.value.data):
+            for r in order:
                 if r is not None:
                     head = f"verdict {r.verdict.value}, expected {r.expected or 'consistent or not_checkable'}"
-                    lines += [head, *explain(r)] if not lines else ["", f"from data ({r.basis}): {head}", *explain(r)]
+                    head = head if r.basis == "reported" else f"from data ({r.basis}): {head}"
+                    lines += [*([""] if lines else []), head, *explain(r)]
             return "\n".join(lines)
         return super().repr_failure(excinfo, style=style)
 
