@@ -151,13 +151,11 @@ def cox(spec: DataSpec, data: Cohorts) -> Measured:
         raise Unavailable(f"a covariate is missing for {int(np.isnan(x).any(axis=1).sum())} patient(s)")
     t, e = _survival(spec, frame)
     other = "efron" if spec.ties == "breslow" else "breslow"
-    fits = {}
-    for ties in (spec.ties, other):
-        try:
-            fits[ties] = cox_ph(t, e, x, ties=ties, names=terms)
-        except CoxConvergenceError as err:
-            raise ValueError(f"the Cox model ({ties}) does not converge: {err}") from None
-    hr, lo, hi, p = fits[spec.ties].triad(term)
+    try:
+        fit = cox_ph(t, e, x, ties=spec.ties, names=terms)
+    except CoxConvergenceError as err:
+        raise ValueError(f"the Cox model ({spec.ties}) does not converge: {err}") from None
+    hr, lo, hi, p = fit.triad(term)
     model = "univariate" if len(terms) == 1 else f"adjusted for {', '.join(c for c in terms if c != term)}"
     m = Measured(definition=f"Cox model of time_to_first_relapse (event relapsed) on {term}, {model}, "
                             f"{int(e.sum())} events in {len(t)} patients, {spec.ties} ties",
@@ -167,8 +165,11 @@ def cox(spec: DataSpec, data: Cohorts) -> Measured:
         m.put(role, v, num(v))
     m.p = p
     m.direction = "higher" if hr > 1 else "lower" if hr < 1 else "none"
-    hr2, lo2, hi2, p2 = fits[other].triad(term)
-    m.alternatives = {f"{other} ties": {"hr": hr2, "ci_low": lo2, "ci_high": hi2, "p": p2}}
+    try:
+        hr2, lo2, hi2, p2 = cox_ph(t, e, x, ties=other, names=terms).triad(term)
+        m.alternatives = {f"{other} ties": {"hr": hr2, "ci_low": lo2, "ci_high": hi2, "p": p2}}
+    except CoxConvergenceError:
+        m.definition += f" ({other} ties do not converge)"
     return m
 
 
