@@ -26,8 +26,10 @@ from .cohorts import Cohorts, Unavailable
 from .spec import (
     DataSpec,
     Measured,
+    Undefined,
     as_mask,
     as_numbers,
+    call,
     complete_cases,
     group_rows,
     need_variable,
@@ -45,7 +47,7 @@ def wilcoxon(spec: DataSpec, data: Cohorts) -> Measured:
     frame = select_rows(spec, data)
     a, b = split_pair(need_variable(spec), "->")
     (before, after), dropped = complete_cases(as_numbers(frame, a), as_numbers(frame, b))
-    result = wilcoxon_signed_rank(before, after)
+    result = call(wilcoxon_signed_rank, before, after)
     m = Measured(definition=f"{a} -> {b} over {spec.where()}, {len(before)} pairs" + (f" ({dropped} incomplete left out)" if dropped else ""),
                  conventions=(result.method,))
     m.put("p", result.p, f"{num(result.p)} (z = {result.statistic:.3f})")
@@ -61,7 +63,7 @@ def mann_whitney(spec: DataSpec, data: Cohorts) -> Measured:
     (l1, g1), (l2, g2) = two_groups(spec, data, frame)
     (x,), d1 = complete_cases(as_numbers(g1, expression))
     (y,), d2 = complete_cases(as_numbers(g2, expression))
-    result = mann_whitney_u(x, y)
+    result = call(mann_whitney_u, x, y)
     m = Measured(definition=f"{expression}: {l1} (n = {len(x)}) vs {l2} (n = {len(y)})" + (f", {d1 + d2} missing left out" if d1 + d2 else ""),
                  conventions=(result.method,))
     m.put("p", result.p, f"{num(result.p)} (U = {num(result.statistic)})")
@@ -75,7 +77,7 @@ def fisher(spec: DataSpec, data: Cohorts) -> Measured:
     """Two-sided Fisher exact P of ``variable`` (true/false) by group, with each group's count and percentage."""
     m = _proportion_of_groups(spec, data)
     k1, n1, k2, n2 = (int(m.values[r]) for r in ("count_1", "n_1", "count_2", "n_2"))
-    p = fisher_exact_p(k1, n1, k2, n2)
+    p = call(fisher_exact_p, k1, n1, k2, n2)
     m.put("p", p, f"{num(p)} ({k1}/{n1} vs {k2}/{n2})")
     m.p = float(p)
     m.conventions = ("Fisher's exact test, two-sided (SPSS 'Exact Sig. (2-sided)')",)
@@ -117,7 +119,7 @@ def kaplan_meier(spec: DataSpec, data: Cohorts) -> Measured:
                  conventions=("Kaplan-Meier product-limit estimate; censored at months_on_drug",))
     for i, (label, rows) in enumerate(groups, start=1):
         t, e = _survival(spec, rows)
-        s = survival_at_end(t, e)
+        s = call(survival_at_end, t, e)
         for sfx in ([f"_{i}", f"_{label}"] if spec.by else [""]):
             m.put(f"survival{sfx}", s, f"{num(s)} ({int(e.sum())} relapsed of {len(t)}" + (f", {label})" if label else ")"))
     return m
@@ -131,7 +133,7 @@ def logrank(spec: DataSpec, data: Cohorts) -> Measured:
     rows = pd.concat([g for _, g in groups])
     labels = np.concatenate([[i] * len(g) for i, (_, g) in enumerate(groups)])
     t, e = _survival(spec, rows)
-    result = logrank_test(t, e, labels)
+    result = call(logrank_test, t, e, labels)
     m = Measured(definition=f"time_to_first_relapse (event relapsed): {groups[0][0]} vs {groups[1][0]}, {spec.where()}",
                  conventions=(result.method,))
     m.put("p", result.p, f"{num(result.p)} (chi² = {result.statistic:.3f})")
@@ -154,7 +156,9 @@ def cox(spec: DataSpec, data: Cohorts) -> Measured:
     try:
         fit = cox_ph(t, e, x, ties=spec.ties, names=terms)
     except CoxConvergenceError as err:
-        raise ValueError(f"the Cox model ({spec.ties}) does not converge: {err}") from None
+        raise Undefined(f"the Cox model ({spec.ties}) does not converge: {err}") from None
+    except ValueError as err:  # CoxFitError: no events, collinear covariates
+        raise Undefined(str(err)) from None
     hr, lo, hi, p = fit.triad(term)
     model = "univariate" if len(terms) == 1 else f"adjusted for {', '.join(c for c in terms if c != term)}"
     m = Measured(definition=f"Cox model of time_to_first_relapse (event relapsed) on {term}, {model}, "
@@ -168,7 +172,7 @@ def cox(spec: DataSpec, data: Cohorts) -> Measured:
     try:
         hr2, lo2, hi2, p2 = cox_ph(t, e, x, ties=other, names=terms).triad(term)
         m.alternatives = {f"{other} ties": {"hr": hr2, "ci_low": lo2, "ci_high": hi2, "p": p2}}
-    except CoxConvergenceError:
+    except ValueError:  # CoxConvergenceError, CoxFitError
         m.definition += f" ({other} ties do not converge)"
     return m
 
@@ -178,7 +182,7 @@ def spearman(spec: DataSpec, data: Cohorts) -> Measured:
     frame = select_rows(spec, data)
     a, b = split_pair(need_variable(spec), " with ")
     (x, y), dropped = complete_cases(as_numbers(frame, a), as_numbers(frame, b))
-    result = spearman_test(x, y)
+    result = call(spearman_test, x, y)
     m = Measured(definition=f"{a} with {b} over {spec.where()}, {len(x)} pairs" + (f" ({dropped} incomplete left out)" if dropped else ""),
                  conventions=(result.method,))
     m.put("rho", result.statistic, num(result.statistic))

@@ -25,8 +25,10 @@ from .cohorts import Cohorts, Unavailable
 from .spec import (
     DataSpec,
     Measured,
+    Undefined,
     Value,
     as_mask,
+    call,
     evaluate,
     exact_mean,
     exact_median,
@@ -126,7 +128,7 @@ ARR_DEFINITIONS = {"per_patient_mean": "mean over patients of each patient's ARR
 
 def _change(before: Value, after: Value) -> Value:
     if before == 0:
-        raise ValueError("the mean before is 0: a percent change from it is undefined")
+        raise Undefined("the mean before is 0: a percent change from it is undefined")
     return 100 * (before - after) / before
 
 
@@ -151,7 +153,7 @@ def arr(spec: DataSpec, data: Cohorts) -> Measured:
         raise Unavailable(f"unknown ARR definition {chosen!r} (per_patient_mean or pooled)")
     found: dict[str, dict[str, Value]] = {}
     for name, fn in (("per_patient_mean", arr_metric.mean_arr), ("pooled", arr_metric.pooled_arr)):
-        rates = [fn(frame[_ARR[s][0]], frame[_ARR[s][1]]) for s in sides]
+        rates = [call(fn, frame[_ARR[s][0]], frame[_ARR[s][1]]) for s in sides]
         v = {"mean": rates[0]} if len(sides) == 1 else {"before": rates[0], "after": rates[1], "change": _change(*rates)}
         found[name] = v
     m = Measured(definition=f"ARR as the {ARR_DEFINITIONS[chosen]} (data.definition {chosen}) over {spec.where()}, n = {len(frame)}",

@@ -24,9 +24,10 @@ validated by the test suite, not at audit time).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from ..model import Claim, Source
 from ..printed import parse_printed
@@ -115,6 +116,7 @@ def recompute_claim(claim: Claim, cohorts: Cohorts, basis: str) -> Result:
     """The data-level result of one claim."""
     from .cohorts import Unavailable
     from .measures import MEASURES, DataSpec
+    from .spec import Undefined
 
     metric = claim.data["metric"]
     if metric not in METRICS:
@@ -124,7 +126,7 @@ def recompute_claim(claim: Claim, cohorts: Cohorts, basis: str) -> Result:
         measured = MEASURES[metric](spec, cohorts)
     except Unavailable as why:
         return unavailable(claim, basis, f"{why}")
-    except ValueError as why:  # the metric is undefined on these data (metrics raise ValueError for it)
+    except Undefined as why:
         check = Check(metric, Verdict.UNDETERMINED, {}, f"{metric} is undefined on these data: {why}")
         return _result(claim, basis, [check], {}, f"{_origin(basis, cohorts)}: {check.why}", ())
     checks, notes = _compare(claim, spec, measured)

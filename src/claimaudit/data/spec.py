@@ -25,6 +25,21 @@ from .cohorts import GROUP_ORDER, Cohorts, Unavailable
 
 Value = Fraction | float
 
+
+class Undefined(Exception):
+    """The metric is undefined on these data (every pair tied, no event, a Cox model that does not converge): undetermined."""
+
+
+def call(metric, *args, **kwargs):
+    """``metric(*args, **kwargs)``; the ValueError a metric raises for data it is undefined on becomes :class:`Undefined`.
+
+    Only the metric call is wrapped, so a ValueError anywhere else (a bug) keeps its traceback.
+    """
+    try:
+        return metric(*args, **kwargs)
+    except ValueError as err:
+        raise Undefined(str(err)) from None
+
 @dataclass(frozen=True)
 class DataSpec:
     """A claim's data block, read (docs: claims/README.md, the ``data`` table)."""
