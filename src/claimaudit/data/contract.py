@@ -350,17 +350,28 @@ def check_contract(extract: Extract) -> ContractCheck:
     frames = derive(extract)
     violations = []
     for table, suite in suites(extract, rules).items():
-        batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("all")
-        run = batch.get_batch(batch_parameters={"dataframe": frames[table]}).validate(
-            suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20})
-        for r in run.results:
-            rule = rules[r.expectation_config.meta["claimaudit_rule"]]
-            if r.exception_info.get("raised_exception"):  # a bug in a rule, not in the extract
-                raise RuntimeError(f"GX could not evaluate {rule.gx} on {table}: {r.exception_info.get('exception_message')}")
-            if not r.success:
-                violations.append(_violation(extract, frames[table], rule, r.result))
+        batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("all").get_batch(
+            batch_parameters={"dataframe": frames[table]})
+        # Pass or fail first: GX then lists no failing rows, which on a clean 1M-row table is ~40% of its time.
+        # The broken rules then run again, alone, for their counts and sample rows.
+        broken = [i for i in _results(batch.validate(suite, result_format="BOOLEAN_ONLY"), rules, table) if not i[1].success]
+        if broken:
+            again = gx.ExpectationSuite(name=f"{suite.name}.broken", expectations=[_expectation(gx, i, rules[i]) for i, _ in broken])
+            run = batch.validate(again, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20})
+            violations += [_violation(extract, frames[table], rules[i], r.result) for i, r in _results(run, rules, table) if not r.success]
     order = {id(r): i for i, r in enumerate(rules)}
     return ContractCheck(extract, tuple(rules), tuple(sorted(violations, key=lambda v: order[id(v.rule)])))
+
+
+def _results(run, rules: list[Rule], table: str) -> list[tuple[int, object]]:
+    """Each GX result of a run with the index of its rule; a rule GX could not evaluate is a bug, not a violation."""
+    out = []
+    for r in run.results:
+        index = r.expectation_config.meta["claimaudit_rule"]
+        if r.exception_info.get("raised_exception"):
+            raise RuntimeError(f"GX could not evaluate {rules[index].gx} on {table}: {r.exception_info.get('exception_message')}")
+        out.append((index, r))
+    return out
 
 
 def _violation(extract: Extract, frame: pd.DataFrame, rule: Rule, result: dict) -> Violation:
