@@ -166,7 +166,8 @@ def _version(package: str) -> str:
 def markdown(args, results: dict[str, dict]) -> str:
     """The results as Markdown: one row per phase, then the recompute time by metric."""
     lines = [f"Synthetic extract: {args.patients:,} patients, seed {args.seed}, {args.format}.", "",
-             f"Machine: {_machine()}.", "",
+             f"Machine: {_machine()}. Load average (1 min) {args.load[0][0]:.1f} at the start, {args.load[1][0]:.1f} at the end "
+             "(other work on the same cores slows every phase).", "",
              f"| phase | wall (s){', best of ' + str(args.repeat) if args.repeat > 1 else ''} | peak RSS (MiB) | steps inside the phase (s) |",
              "|---|---:|---:|---|"]
     for phase, r in results.items():
@@ -222,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(folder)
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
-    results = {}
+    results, load = {}, os.getloadavg()
     try:
         for phase in phases:
             print(f"{phase} ...", file=sys.stderr, flush=True)
@@ -238,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(work if args.workdir is None else folder, ignore_errors=True)
+    args.load = (load, os.getloadavg())
     table = markdown(args, results)
     sys.stdout.write(table)
     if args.output:
