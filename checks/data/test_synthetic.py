@@ -93,3 +93,18 @@ def test_the_command_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
     assert main([str(tmp_path), "--patients", "5"]) == 2
     assert capsys.readouterr().err == f"claimaudit: {tmp_path}: not a new or empty folder (give a folder that does not exist yet)\n"
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_the_benchmark_runs_each_phase_in_a_child_and_writes_its_table(tmp_path):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    table = tmp_path / "bench.md"
+    argv = [sys.executable, str(root / "benchmarks" / "run.py"), "--patients", "300", "--phases", "read,validate-pandas",
+            "--workdir", str(tmp_path / "work"), "--output", str(table)]
+    subprocess.run(argv, check=True, capture_output=True, timeout=120)
+    rows = [line.split("|")[1:4] for line in table.read_text("utf-8").splitlines() if line.startswith("| ")][1:]
+    assert [r[0].strip() for r in rows] == ["generate", "read", "validate-pandas"]
+    assert all(float(wall) > 0 and float(rss.replace(",", "")) > 0 for _, wall, rss in rows)
+    assert not (tmp_path / "work" / "extract").exists()  # the extract is deleted unless --keep
