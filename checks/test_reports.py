@@ -17,7 +17,7 @@ import pytest
 
 from claimaudit import audit, load_claims
 from claimaudit.cli import main
-from claimaudit.report import html, junit, markdown
+from claimaudit.report import figures, html, junit, markdown
 from claimaudit.report.files import REPORTS, sources_of, write_reports
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -267,18 +267,18 @@ def test_a_quote_is_found_across_line_breaks_and_hyphenated_breaks(quote, found)
 def test_roughly_33_percent_of_32_is_unreachable_in_the_grim_plot(results_and_sources):
     results, sources = results_and_sources
     by_id = {r.claim: r for r in results}
-    svg = html._plot(by_id["mm-percent"], sources["paper"])
+    svg = figures.claim_plot([by_id["mm-percent"]], sources["paper"])
     assert 'class="dot unreachable"' in svg and 'class="dot reachable"' not in svg
     assert "unreachable: no k/32 prints as 33%" in svg
     red = re.findall(r'class="dot unreachable"[^>]*><title>([^<]*)</title>', svg)
     assert sorted(red) == ["10/32 = 31.25%", "11/32 = 34.38%"]
-    reachable = html._plot(by_id["female"], sources["paper"])
+    reachable = figures.claim_plot([by_id["female"]], sources["paper"])
     assert 'class="dot reachable"' in reachable and "23/25 print as 92" in reachable
 
 
 def test_the_change_plot_shows_the_printed_change_inside_the_recomputed_interval(results_and_sources):
     results, sources = results_and_sources
-    svg = html._plot({r.claim: r for r in results}["arr-reduction"], sources["paper"])
+    svg = figures.claim_plot([{r.claim: r for r in results}["arr-reduction"]], sources["paper"])
     assert svg.count('class="interval"') == 2
     assert "<title>recomputed ∈ [84.211, 88.136)</title>" in svg and "<title>printed 86.2% ∈ [86.15, 86.25]</title>" in svg
 
@@ -306,20 +306,6 @@ def test_the_forest_plot_has_one_row_per_hazard_ratio(write_claim_file):
     forest = page[page.index('<svg class="plot forest"'):]
     assert forest.count('<g class="forest-row"') == 2
     assert "hazard ratio (log scale)" in forest and "<title>HR 5.665 (1.012–31.705)</title>" in forest
-
-
-def test_kaplan_meier_curves_step_down_and_mark_the_printed_proportions():
-    from claimaudit.report.plots import kaplan_meier_steps, kaplan_meier_svg
-
-    # Low titer: 5 patients, one relapse at 6 months among 5 at risk: S = 4/5 = 0.8 after 6.
-    # High titer: relapses at 2 (5 at risk) and 4 (3 at risk: one censored at 3): S = 0.8, then 0.8·(1 − 1/3) = 0.5333.
-    low = ([6, 12, 12, 24, 24], [1, 0, 0, 0, 0])
-    high = ([2, 3, 4, 20, 24], [1, 0, 1, 0, 0])
-    assert kaplan_meier_steps(*low) == [(0.0, 1.0), (6.0, 0.8)]
-    assert kaplan_meier_steps(*high) == [(0.0, 1.0), (2.0, 0.8), (4.0, pytest.approx(0.8 * 2 / 3))]
-    svg = kaplan_meier_svg({"low titer": low, "high titer": high}, {"low titer": "0.82", "high titer": "0.53"})
-    assert svg.count('class="km-step"') == 2 and svg.count('class="printed-mark"') == 2
-    assert "low titer: 0.82" in svg and "high titer: 0.53" in svg and svg.count('class="censor"') == 7
 
 
 def test_without_patient_level_data_the_report_says_kaplan_meier_curves_need_it(results_and_sources):

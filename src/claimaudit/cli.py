@@ -127,7 +127,7 @@ def _audit(args) -> int:
             raise ClaimauditError("no such claim file or folder", path=str(p))
     claims = load_paths(paths)
     try:
-        results = _with_data(claims, audit(claims), args.extract)
+        results = _with_data(claims, audit(claims), _cohorts(args.extract))
     except ContractViolation as err:
         print(f"claimaudit: {err}", file=sys.stderr)
         return EXIT_MISMATCH
@@ -162,12 +162,15 @@ def _report(args) -> int:
     if args.output.exists() and not args.output.is_dir():
         raise ClaimauditError("the output folder is a file", path=str(args.output), hint="give a folder with --output")
     try:
-        results = _with_data(claims, results, args.extract)
+        cohorts = _cohorts(args.extract, lambda dirs: progress(dirs, 1, "reading and checking the extract", args.quiet))
+        results = _with_data(claims, results, cohorts, lambda cs: progress(cs, len(cs), "recomputing from data", args.quiet))
     except ContractViolation as err:
         print(f"claimaudit: {err}; no reports written", file=sys.stderr)
         return EXIT_MISMATCH
+    from .data.figures import figure_data
+
     try:
-        written = write_reports(results, sources_of(claims), args.output,
+        written = write_reports(results, sources_of(claims), args.output, figures=figure_data(claims, cohorts),
                                 steps=lambda names: progress(names, len(REPORTS), "writing reports", args.quiet))
     except OSError as err:
         raise ClaimauditError(f"cannot write the reports: {err.strerror or err}", path=str(err.filename or args.output)) from None
@@ -176,16 +179,29 @@ def _report(args) -> int:
     return EXIT_OK if all(r.meets_expectation for r in results) else EXIT_MISMATCH
 
 
-def _with_data(claims, results, extract_dir: Path | None) -> list:
+def _cohorts(extract_dir: Path | None, steps=iter):
+    """The derived cohorts of the extract, read and checked against the contract (ContractViolation when it breaks a rule).
+
+    None without an extract: the data are then each source's reconstruction (no GX import).
+    """
+    from .data.recompute import load_extract
+
+    if extract_dir is None:
+        return None
+    [cohorts] = list(steps(load_extract(d) for d in [extract_dir]))  # read while the step is shown
+    return cohorts
+
+
+def _with_data(claims, results, cohorts, steps=iter) -> list:
     """Each claim's result from the printed numbers, followed by its data-level result (if it has a data block).
 
-    With ``extract_dir`` the extract is read and checked against the contract first (ContractViolation
-    when it breaks a rule); without it, the data are each source's reconstruction (no GX import).
+    On ``cohorts`` (an extract) or else on each source's reconstruction; ``steps`` wraps the claims
+    recomputed (a progress bar).
     """
-    from .data.recompute import data_results, load_extract
+    from .data.recompute import data_results
 
-    cohorts = load_extract(extract_dir) if extract_dir is not None else None
-    data = {(r.path, r.claim): r for r in data_results(claims, cohorts)}
+    with_data = [c for c in claims if c.data is not None]
+    data = {(r.path, r.claim): r for c in steps(with_data) for r in data_results([c], cohorts)}
     out = []
     for r in results:
         out.append(r)

@@ -158,10 +158,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     stopped = (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR)
     if not directory or exitstatus in stopped:
         return
+    from .data.figures import figure_data
     from .report.files import write_reports
 
-    sources = {item.claim.source.id: item.claim.source for item in session.items if isinstance(item, ClaimItem)}
-    written = write_reports(session.config.stash[RESULTS_KEY], sources, session.config.invocation_params.dir / directory)
+    claims = [item.claim for item in session.items if isinstance(item, ClaimItem)]
+    sources = {c.source.id: c.source for c in claims}
+    figures = figure_data(claims, session.config.stash.get(EXTRACT_KEY, None), root=session.config.rootpath)
+    written = write_reports(session.config.stash[RESULTS_KEY], sources, session.config.invocation_params.dir / directory,
+                            figures=figures)
     session.config.stash[REPORTS_WRITTEN_KEY] = written
 
 

@@ -87,6 +87,12 @@ def _reconstruction(folder: str) -> Cohorts:
     return derive_cohorts(read_extract(folder))  # no contract here: the tests validate every reconstruction
 
 
+def default_cohorts(source: Source, root: str | Path | None = None) -> Cohorts | None:
+    """The derived cohorts of the source's reconstruction (read once, cached); None until it exists."""
+    folder = default_data(source, root)
+    return _reconstruction(str(folder)) if folder is not None else None
+
+
 def data_results(claims: Iterable[Claim], cohorts: Cohorts | None = None, root: str | Path | None = None) -> list[Result]:
     """The data-level result of every claim with a data block: on ``cohorts`` (an extract) or on each source's default data."""
     claims = [c for c in claims if c.data is not None]

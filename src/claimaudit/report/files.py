@@ -9,19 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .._atomic import write_atomic
 from ..model import Claim, Source
 from ..verdict import Result
 
+if TYPE_CHECKING:
+    from ..data.figures import Recomputed
+
 REPORTS = ("audit.html", "audit.md", "audit.json", "junit.xml")
 
 
-def _renderer(name: str) -> Callable[[list[Result], Mapping[str, Source]], str]:
+def _renderer(name: str, figures) -> Callable[[list[Result], Mapping[str, Source]], str]:
     from . import html, json, junit, markdown
 
     return {
-        "audit.html": html.render,
+        "audit.html": lambda results, sources: html.render(results, sources, figures),
         "audit.md": markdown.render,
         "audit.json": lambda results, sources: json.render(results),
         "junit.xml": junit.render,
@@ -34,11 +38,14 @@ def sources_of(claims: Iterable[Claim]) -> dict[str, Source]:
 
 
 def write_reports(results: list[Result], sources: Mapping[str, Source], directory: str | Path,
-                  steps: Callable[[Iterable[str]], Iterable[str]] = iter) -> list[Path]:
+                  steps: Callable[[Iterable[str]], Iterable[str]] = iter,
+                  figures: Mapping[tuple[str, str], Recomputed] | None = None) -> list[Path]:
     """Render every report, then write each into ``directory`` atomically; the paths written.
 
-    ``steps`` wraps the renderings (e.g. a progress bar).
+    ``steps`` wraps the renderings (e.g. a progress bar). ``figures`` holds what the HTML plots
+    draw from the data used (``data.figures.figure_data``: Kaplan-Meier curves, recomputed hazard
+    ratios and before/after values); without it the plots show the printed side only.
     """
-    rendered = {name: _renderer(name)(results, sources) for name in steps(REPORTS)}
+    rendered = {name: _renderer(name, figures)(results, sources) for name in steps(REPORTS)}
     directory = Path(directory)
     return [write_atomic(directory / name, text) for name, text in rendered.items()]

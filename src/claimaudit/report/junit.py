@@ -9,16 +9,19 @@ The shape is the one Jenkins, GitLab and GitHub test reporters read (the Ant/Jen
 
 A testcase is
 
-* a ``<failure>`` when the verdict misses its expectation (an unexpected inconsistency, an
-  undetermined claim, or a declared finding that has disappeared); its text is the pytest
-  failure text: ``verdict ..., expected ...`` then ``explain(result)``;
+* a ``<failure>`` when a verdict misses its expectation (an unexpected inconsistency, an
+  undetermined claim, or a declared finding that has disappeared), from the printed numbers or
+  from data; its text is the pytest failure text: ``verdict ..., expected ...`` then
+  ``explain(result)``, the result that misses first, then the other;
 * ``<skipped message="finding: ...">`` for a declared finding that holds. This is how pytest's
   own ``--junitxml`` writes the strict xfail the plugin makes of it, so a finding reads the same
   in both files, and a CI summary shows it apart from the passes;
 * ``<skipped message="not_checkable: ...">`` when nothing printed can decide the claim;
 * passed otherwise (consistent).
 
-Every testcase carries ``explain(result)`` in ``<system-out>``. No check is timed, so times are 0.
+A claim with a data-level result is still one testcase (as it is one pytest item): it fails when
+either result misses its expectation. Every testcase carries ``explain(result)`` of each of its
+results in ``<system-out>``. No check is timed, so times are 0.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from collections.abc import Mapping
 
 from ..model import Source
 from ..verdict import Result, Verdict, explain
-from .markdown import by_source
+from .rows import by_claim, by_source, claim_meets
 
 # XML 1.0 forbids most control characters; PDF-extracted text can hold them.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -39,40 +42,49 @@ def _safe(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def outcome(r: Result) -> str:
-    """``failure``, ``finding``, ``not_checkable`` or ``passed``: how the claim shows in JUnit."""
-    if not r.meets_expectation:
+def outcome(rs: list[Result]) -> str:
+    """``failure``, ``finding``, ``not_checkable`` or ``passed``: how a claim (all its results) shows in JUnit."""
+    if not claim_meets(rs):
         return "failure"
-    if r.verdict is Verdict.INCONSISTENT:
+    if any(r.verdict is Verdict.INCONSISTENT for r in rs):
         return "finding"
-    if r.verdict is Verdict.NOT_CHECKABLE:
+    if all(r.verdict is Verdict.NOT_CHECKABLE for r in rs):
         return "not_checkable"
     return "passed"
 
 
-def _testcase(parent: ET.Element, r: Result) -> str:
-    case = ET.SubElement(parent, "testcase", classname=r.source, name=r.claim, time="0")
-    kind = outcome(r)
+def _head(r: Result) -> str:
+    head = f"verdict {r.verdict.value}, expected {r.expected or 'consistent or not_checkable'}"
+    return head if r.basis == "reported" else f"from data ({r.basis}): {head}"
+
+
+def _testcase(parent: ET.Element, rs: list[Result]) -> str:
+    first = rs[0]
+    case = ET.SubElement(parent, "testcase", classname=first.source, name=first.claim, time="0")
+    kind = outcome(rs)
     if kind == "failure":
-        want = r.expected or "consistent or not_checkable"
-        failure = ET.SubElement(case, "failure", type=r.verdict.value,
-                                message=_safe(f"verdict {r.verdict.value}, expected {want}: {r.explanation}"))
-        failure.text = _safe("\n".join([f"verdict {r.verdict.value}, expected {want}", *explain(r)]))
+        # As the pytest item shows it: the result that misses its expectation first.
+        order = sorted(rs, key=lambda r: r.meets_expectation)
+        miss = order[0]
+        failure = ET.SubElement(case, "failure", type=miss.verdict.value, message=_safe(f"{_head(miss)}: {miss.explanation}"))
+        failure.text = _safe("\n\n".join("\n".join([_head(r), *explain(r)]) for r in order))
     elif kind == "finding":
-        ET.SubElement(case, "skipped", type="finding", message=_safe(f"finding: {r.expectation_reason}"))
+        reason = next((r.expectation_reason for r in rs if r.expectation_reason), "")
+        ET.SubElement(case, "skipped", type="finding", message=_safe(f"finding: {reason}"))
     elif kind == "not_checkable":
-        ET.SubElement(case, "skipped", type="not_checkable", message=_safe(f"not_checkable: {r.explanation}"))
+        ET.SubElement(case, "skipped", type="not_checkable", message=_safe(f"not_checkable: {first.explanation}"))
     out = ET.SubElement(case, "system-out")
-    out.text = _safe("\n".join([*explain(r), f"  file:       {r.path}:{r.line}"]))
+    out.text = _safe("\n\n".join("\n".join(explain(r)) for r in rs) + f"\n  file:       {first.path}:{first.line}")
     return kind
 
 
 def render(results: list[Result], sources: Mapping[str, Source] | None = None) -> str:
     """The results as JUnit XML (UTF-8, indented, deterministic)."""
-    root = ET.Element("testsuites", name="claimaudit", tests=str(len(results)), failures="0", errors="0", time="0")
+    root = ET.Element("testsuites", name="claimaudit", tests=str(len(by_claim(results))), failures="0", errors="0", time="0")
     failures = 0
     for source_id, rs in by_source(results).items():
-        suite = ET.SubElement(root, "testsuite", name=source_id, tests=str(len(rs)), failures="0", errors="0",
+        claims = by_claim(rs)
+        suite = ET.SubElement(root, "testsuite", name=source_id, tests=str(len(claims)), failures="0", errors="0",
                               skipped="0", time="0")
         src = (sources or {}).get(source_id)
         if src is not None:
@@ -82,7 +94,7 @@ def render(results: list[Result], sources: Mapping[str, Source] | None = None) -
                     ET.SubElement(props, "property", name=name, value=_safe(value))
             if not len(props):
                 suite.remove(props)
-        kinds = [_testcase(suite, r) for r in rs]
+        kinds = [_testcase(suite, claim) for claim in claims]
         suite.set("failures", str(kinds.count("failure")))
         suite.set("skipped", str(kinds.count("finding") + kinds.count("not_checkable")))
         failures += kinds.count("failure")

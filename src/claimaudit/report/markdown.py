@@ -1,5 +1,8 @@
 """Markdown rendering (``audit.md``): a summary, then one table row per claim, for pasting into a review.
 
+A claim with a data-level result keeps one row: its cells hold the result from the printed
+numbers first, then the one from data, prefixed with its basis (``reconstruction: ...``).
+
 GitHub-flavoured Markdown: pipes and backslashes in cells are escaped and line breaks folded, so
 every claim stays on one table row whatever its quote or explanation holds.
 """
@@ -11,6 +14,9 @@ from collections.abc import Mapping
 from ..model import Source
 from ..verdict import Result, Verdict
 from .json import summary
+from .rows import by_claim, by_source, claim_meets, claim_verdict
+
+__all__ = ["by_source", "cell", "claim_counts", "render", "status_line", "verdict_cell"]
 
 VERDICTS = tuple(v.value for v in Verdict)
 
@@ -30,14 +36,6 @@ def verdict_cell(r: Result) -> str:
     return text
 
 
-def by_source(results: list[Result]) -> dict[str, list[Result]]:
-    """Results grouped by source id, sources in order of first appearance, claims in their order."""
-    groups: dict[str, list[Result]] = {}
-    for r in results:
-        groups.setdefault(r.source, []).append(r)
-    return groups
-
-
 def status_line(results: list[Result]) -> str:
     """One sentence: claims, verdict counts, findings, and whether every verdict meets its expectation."""
     s = summary(results)
@@ -48,29 +46,48 @@ def status_line(results: list[Result]) -> str:
     return f"{s['claims']} claims{bases} ({counts or 'none'}); {s['findings']} documented finding(s); {status}"
 
 
+def claim_counts(results: list[Result]) -> dict:
+    """Claims (not results) per verdict of their row, findings and claims with a result missing its expectation."""
+    rows = by_claim(results)
+    verdicts = {v: sum(claim_verdict(rs).value == v for rs in rows) for v in VERDICTS}
+    findings = sum(any(r.expected == Verdict.INCONSISTENT.value for r in rs) for rs in rows)  # declared, as summary()
+    return {"claims": len(rows), "verdicts": verdicts, "findings": findings,
+            "unexpected": sum(not claim_meets(rs) for rs in rows)}
+
+
 def _summary_table(results: list[Result]) -> list[str]:
     head = ["source", "claims", *VERDICTS, "findings", "unexpected"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     rows = [*by_source(results).items(), ("**all**", results)] if results else []
     for name, rs in rows:
-        s = summary(rs)
-        values = [str(len(rs)), *(str(s["verdicts"].get(v, 0)) for v in VERDICTS), str(s["findings"]), str(s["unexpected"])]
+        s = claim_counts(rs)
+        values = [str(s["claims"]), *(str(s["verdicts"][v]) for v in VERDICTS), str(s["findings"]), str(s["unexpected"])]
         lines.append(f"| {cell(name)} | " + " | ".join(values) + " |")
     return lines
 
 
-def _row(r: Result) -> str:
-    printed = ", ".join(f"{k} = {v}" for k, v in r.reported.items())
-    recomputed = "; ".join(f"{k} ∈ {v}" for k, v in r.recomputed.items()) or "—"
-    explanation = r.explanation
-    if r.expectation_reason:
-        explanation += f" — expectation: {r.expectation_reason}"
-    cells = [f"`{r.claim}`", *map(cell, (r.where, printed, recomputed, verdict_cell(r), explanation))]
+def _basis(r: Result, several: bool) -> str:
+    return f"{r.basis}: " if several and r.basis != "reported" else ""
+
+
+def _row(rs: list[Result]) -> str:
+    """One table row for a claim: its printed values once, then each result's recomputed values, verdict and explanation."""
+    first, several = rs[0], len(rs) > 1
+    printed = ", ".join(f"{k} = {v}" for k, v in first.reported.items())
+    recomputed = " · ".join(_basis(r, several) + ("; ".join(f"{k} ∈ {v}" for k, v in r.recomputed.items()) or "—") for r in rs)
+    verdict = " · ".join(_basis(r, several) + verdict_cell(r) for r in rs)
+    explanations = []
+    for r in rs:
+        text = _basis(r, several) + r.explanation
+        if r.expectation_reason and r.basis == "reported":
+            text += f" — expectation: {r.expectation_reason}"
+        explanations.append(text)
+    cells = [f"`{first.claim}`", *map(cell, (first.where, printed, recomputed, verdict, " · ".join(explanations)))]
     return "| " + " | ".join(cells) + " |"
 
 
 def render(results: list[Result], sources: Mapping[str, Source] | None = None) -> str:
-    """The results as Markdown: a summary (counts per verdict and per source), then a table per source."""
+    """The results as Markdown: a summary (claims per verdict and per source), then a table per source, one row per claim."""
     sources = sources or {}
     out = ["# claimaudit report", "", status_line(results) + ".", "", *_summary_table(results), ""]
     for source_id, rs in by_source(results).items():
@@ -81,7 +98,7 @@ def render(results: list[Result], sources: Mapping[str, Source] | None = None) -
             out += [cell(src.citation), ""]
         out.append("| claim | where | printed | recomputed | verdict | explanation |")
         out.append("|---|---|---|---|---|---|")
-        out += [_row(r) for r in rs]
+        out += [_row(claim) for claim in by_claim(rs)]
         out.append("")
     out.append("Verdicts: consistent (some values inside the printed numbers' rounding intervals reproduce them), "
                "inconsistent (none do), undetermined (a check could not decide within its bounds), not_checkable "

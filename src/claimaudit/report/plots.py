@@ -3,23 +3,24 @@
 Hand-made rather than matplotlib: the report stays one self-contained file with no import cost
 (matplotlib ~0.5 s), every mark gets a class the tests can count, and text stays text.
 
-* :func:`verdict_bars`       counts per verdict for each source (the summary chart)
+* :func:`verdict_bars`           counts per verdict for each source and basis (the summary chart)
 * :func:`reachable_percentages`  GRIM map of 100·k/n around a printed percentage
-* :func:`change_intervals`   before, after and change of a percent_change claim, with their intervals
-* :func:`forest`             printed hazard ratios with their CIs on a log scale, and the recomputed P
-* :func:`kaplan_meier_svg`   Kaplan-Meier step curves by group, printed proportions as ticks
+* :func:`reachable_summary`      every percentage claim of a source on one figure: which k/n print as it
+
+``value_plots.py`` draws printed against recomputed values (before/after, percent changes) and
+``survival_plots.py`` Kaplan-Meier curves and the forest plot of hazard ratios, with the
+primitives defined here.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from html import escape
 
 from ..intervals import Interval
 from ..kinds.percent_of_count import feasible_counts
-from ..printed import parse_printed
 
 COLORS = {"consistent": "#1a7f37", "inconsistent": "#cf222e", "undetermined": "#9a6700", "not_checkable": "#6e7781"}
 RED, GREEN, GREY, BLUE, INK = "#cf222e", "#1a7f37", "#8c959f", "#0969da", "#1f2328"
@@ -39,8 +40,9 @@ def _text(x: float, y: float, s: str, anchor: str = "start", cls: str = "", **at
 
 
 def verdict_bars(counts: Mapping[str, Mapping[str, int]]) -> str:
-    """One stacked bar per row (a source, or all): the claims per verdict, labelled with their counts."""
-    width, left, row = 480, 80, 30
+    """One stacked bar per row (a source, or a source and basis): the results per verdict, labelled with their counts."""
+    width, row = 480, 30
+    left = max(80, 12 + round(6.4 * max((len(name) for name in counts), default=0)))
     verdicts = list(COLORS)
     height = row * len(counts) + 34
     most = max((sum(c.values()) for c in counts.values()), default=1) or 1
@@ -130,155 +132,46 @@ def _ticks(lo: float, hi: float, count: int) -> list[float]:
     return [round(first + i * step, 10) for i in range(int((hi - first) / step + 1e-9) + 1)]
 
 
-def change_intervals(rows: Sequence[tuple[str, str, Interval]], change: tuple[str, Interval],
-                     recomputed: tuple[str, Interval]) -> str:
-    """Printed before/after values with their rounding intervals; the printed change against the recomputed one.
+def reachable_summary(rows: Sequence[tuple[str, int, Interval, str]]) -> str:
+    """GRIM summary of a source: one strip per percentage claim, given as (label, n, printed interval, printed text).
 
-    ``rows`` are (role, printed text, interval) for before and after; ``change`` the printed change
-    and its interval; ``recomputed`` the change every pair inside the input intervals reaches, as the
-    check wrote it and as an interval.
+    Each strip has its own scale, the printed percentage ± 1.6 steps of 100/n: the band is the
+    printed value's interval and the dots are 100·k/n for whole k; a dot inside the band is a
+    count that prints as the printed value (green). A strip with none is unreachable, drawn red
+    (GRIM for proportions, Brown & Heathers 2017).
     """
-    width, left = 320, 92
-    plot_w = width - left - 14
-    body: list[str] = []
+    left, strip, right, row, top = 220, 250, 190, 20, 26
+    width, height = left + strip + right, top + row * len(rows) + 6
+    body = [_text(left - 8, 14, "claim (n)", "end", font_weight="bold"),
+            _text(left + strip / 2, 14, "100·k/n near the printed value", "middle", font_weight="bold"),
+            _text(left + strip + 10, 14, "counts that print as it", font_weight="bold")]
+    for i, (label, n, iv, text) in enumerate(rows):
+        y = top + i * row + row / 2
+        reachable = feasible_counts(n, iv)
+        mid = float(iv.lo + iv.hi) / 2
+        half = max(1.6 * 100 / n, 1.5 * float(iv.hi - iv.lo), 0.5)
+        a, b = mid - half, mid + half
 
-    def axis(y: float, lo: float, hi: float, unit: str) -> Callable[[float], float]:
-        def px(v: float) -> float:
-            return left + plot_w * (v - lo) / (hi - lo)
+        def px(v: float, a=a, b=b) -> float:
+            return left + strip * (v - a) / (b - a)
 
-        body.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y}" y2="{y}" stroke="{GREY}"/>')
-        for t in _ticks(lo, hi, 4):
-            body.append(f'<line x1="{px(t):.1f}" x2="{px(t):.1f}" y1="{y}" y2="{y + 3}" stroke="{GREY}"/>'
-                        + _text(px(t), y + 13, f"{t:g}{unit}", "middle", fill="#57606a"))
-        return px
-
-    values = [iv for _, _, iv in rows]
-    lo = min(0.0, *(float(iv.lo) for iv in values))
-    hi = max(float(iv.hi) for iv in values) * 1.08 or 1.0
-    px = axis(20 + 24 * len(rows), lo, hi, "")
-    for i, (role, text, iv) in enumerate(rows):
-        y = 14 + 24 * i
-        body.append(_text(left - 8, y + 4, f"{role} {text}", "end"))
-        body.append(f'<rect class="interval" x="{px(float(iv.lo)):.1f}" y="{y - 5}" width="{max(px(float(iv.hi)) - px(float(iv.lo)), 2):.1f}" '
-                    f'height="10" fill="{BLUE}" fill-opacity="0.35" stroke="{BLUE}"><title>{escape(role)} {escape(text)} ∈ {iv}</title></rect>')
-    y0 = 20 + 24 * len(rows) + 34
-    text, printed = change
-    recomputed_text, recomputed = recomputed
-    c_lo = min(float(printed.lo), float(recomputed.lo))
-    c_hi = max(float(printed.hi), float(recomputed.hi))
-    pad = max((c_hi - c_lo) * 0.15, 0.5)
-    cx = axis(y0 + 40, c_lo - pad, c_hi + pad, "%")
-    ok = recomputed.overlaps(printed)
-    for i, (label, iv, shown, color, cls) in enumerate((("recomputed", recomputed, recomputed_text, BLUE, "recomputed"),
-                                                         (f"printed {text}", printed, str(printed), GREEN if ok else RED, "printed"))):
-        y = y0 + 6 + 20 * i
-        body.append(_text(left - 8, y + 4, label, "end"))
-        body.append(f'<rect class="{cls}" x="{cx(float(iv.lo)):.1f}" y="{y - 5}" width="{max(cx(float(iv.hi)) - cx(float(iv.lo)), 2):.1f}" '
-                    f'height="10" fill="{color}" fill-opacity="0.45" stroke="{color}"><title>{escape(label)} ∈ {escape(shown)}</title></rect>')
-    height = y0 + 60
-    body.insert(0, _text(left - 8, y0 - 8, "change", "end", font_weight="bold"))
-    return _svg(width, height, f"printed change {text} against the recomputed interval {recomputed_text}", body, "change")
-
-
-def forest(rows: Sequence[Mapping[str, str | Interval]]) -> str:
-    """Forest plot: each row's printed HR (a square) and CI (a line) on a log axis, P printed and recomputed.
-
-    A row maps ``label``, ``verdict``, ``hr``/``ci_low``/``ci_high`` (printed text) with their
-    intervals under ``hr_iv``/``lo_iv``/``hi_iv``, ``p`` (printed) and ``p_recomputed`` (text).
-    """
-    left, plot_w, right, row = 170, 250, 230, 28
-    width, height = left + plot_w + right, 50 + row * len(rows)
-    lo = min(float(r["lo_iv"].lo) for r in rows) / 1.3
-    hi = max(float(r["hi_iv"].hi) for r in rows) * 1.3
-    lo, hi = min(lo, 0.8), max(hi, 1.25)
-
-    def px(v: float) -> float:
-        return left + plot_w * (math.log(v) - math.log(lo)) / (math.log(hi) - math.log(lo))
-
-    axis = height - 36
-    body = [f'<line x1="{px(1):.1f}" x2="{px(1):.1f}" y1="8" y2="{axis}" stroke="{GREY}" stroke-dasharray="3 3"/>',
-            _text(left + plot_w + 8, 14, "P printed · recomputed", font_weight="bold")]
-    for t in (x for x in (0.01, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100) if lo <= x <= hi):
-        body.append(f'<line x1="{px(t):.1f}" x2="{px(t):.1f}" y1="{axis}" y2="{axis + 4}" stroke="{INK}"/>'
-                    + _text(px(t), axis + 15, f"{t:g}", "middle"))
-    body.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{axis}" y2="{axis}" stroke="{INK}"/>')
-    body.append(_text(left + plot_w / 2, height - 4, "hazard ratio (log scale)", "middle", fill="#57606a"))
-    for i, r in enumerate(rows):
-        y = 28 + i * row
-        color = COLORS.get(str(r["verdict"]), INK)
-        body.append(f'<g class="forest-row" data-verdict="{escape(str(r["verdict"]))}">')
-        body.append(_text(left - 8, y + 4, str(r["label"])[:28], "end"))
-        body.append(f'<line x1="{px(float(r["lo_iv"].mid)):.1f}" x2="{px(float(r["hi_iv"].mid)):.1f}" y1="{y}" y2="{y}" '
-                    f'stroke="{color}" stroke-width="2"/>')
-        x = px(float(r["hr_iv"].mid))
-        body.append(f'<rect x="{x - 4:.1f}" y="{y - 4}" width="8" height="8" fill="{color}">'
-                    f'<title>HR {escape(str(r["hr"]))} ({escape(str(r["ci_low"]))}–{escape(str(r["ci_high"]))})</title></rect>')
-        body.append(_text(left + plot_w + 8, y + 4, f"{r['p']} · {r['p_recomputed']}"[:40], fill=color))
+        color = GREEN if reachable else RED
+        body.append(f'<g class="grim-row" data-reachable="{str(bool(reachable)).lower()}">')
+        if i % 2:
+            body.append(f'<rect x="0" y="{y - row / 2:.1f}" width="{width}" height="{row}" fill="#f6f8fa"/>')
+        body.append(_text(left - 8, y + 4, f"{label[:30]} ({n})", "end"))
+        x0, x1 = px(max(float(iv.lo), a)), px(min(float(iv.hi), b))
+        body.append(f'<line x1="{left}" x2="{left + strip}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GREY}"/>')
+        body.append(f'<rect class="printed-band" x="{x0:.1f}" y="{y - 7:.1f}" width="{max(x1 - x0, 1.5):.1f}" height="14" '
+                    f'fill="{color}" fill-opacity="0.2" stroke="{color}" stroke-width="0.8"><title>printed {escape(text)} = {iv}</title></rect>')
+        nearest = [] if reachable else [k for k in (math.floor(mid * n / 100), math.floor(mid * n / 100) + 1) if 0 <= k <= n]
+        for k in range(max(0, math.ceil(a * n / 100)), min(n, math.floor(b * n / 100)) + 1):
+            v = 100 * k / n
+            cls, dot = (("dot reachable", GREEN) if k in reachable else ("dot unreachable", RED) if k in nearest else ("dot", GREY))
+            body.append(f'<circle class="{cls}" cx="{px(v):.1f}" cy="{y:.1f}" r="{3 if dot == GREY else 4}" '
+                        f'fill="{"#fff" if dot == GREY else dot}" stroke="{dot}"><title>{k}/{n} = {v:.2f}%</title></circle>')
+        note = (", ".join(f"{k}/{n}" for k in reachable[:3]) + (" …" if len(reachable) > 3 else "") if reachable
+                else f"none: {text} is unreachable")
+        body.append(_text(left + strip + 10, y + 4, note, fill=color))
         body.append("</g>")
-    return _svg(width, height, "printed hazard ratios with their 95% CIs", body, "forest")
-
-
-def kaplan_meier_steps(times: Sequence[float], events: Sequence[int]) -> list[tuple[float, float]]:
-    """Product-limit estimate as (time, survival) at 0 and at each event time: S(t) = Π (1 − d_i/n_i).
-
-    For drawing only; the metric the checks use lives in ``metrics/`` (lifelines KaplanMeierFitter,
-    R ``survfit``), which agrees on untied and tied data (events before censorings at a tie).
-    """
-    pairs = sorted(zip(times, events, strict=True))
-    at_risk, s, out, i = len(pairs), 1.0, [(0.0, 1.0)], 0
-    while i < len(pairs):
-        t = pairs[i][0]
-        same = [e for tt, e in pairs[i:] if tt == t]
-        deaths = sum(1 for e in same if e)
-        if deaths:
-            s *= 1 - deaths / at_risk
-            out.append((float(t), s))
-        at_risk -= len(same)
-        i += len(same)
-    return out
-
-
-def kaplan_meier_svg(groups: Mapping[str, tuple[Sequence[float], Sequence[int]]],
-                     printed: Mapping[str, str] | None = None, time_label: str = "months") -> str:
-    """Kaplan-Meier step curves, one per group (times, events with 1 = event, 0 = censored).
-
-    ``printed`` maps a group to its printed proportion (text, e.g. Chen 2017's ``"0.82"`` for the low
-    titer group and ``"0.53"`` for the high), marked as a horizontal tick at the right edge whose
-    height is the printed value's rounding interval.
-    """
-    width, height, left, top, bottom, right = 450, 240, 40, 14, 34, 126
-    plot_w, plot_h = width - left - right, height - top - bottom
-    t_max = max((max(t) for t, _ in groups.values() if len(t)), default=1) or 1
-    palette = [BLUE, "#bc4c00", "#8250df", GREEN]
-
-    def px(t: float) -> float:
-        return left + plot_w * t / t_max
-
-    def py(s: float) -> float:
-        return top + plot_h * (1 - s)
-
-    body = [f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="{GREY}"/>']
-    for s in (0, 0.25, 0.5, 0.75, 1):
-        body.append(_text(left - 4, py(s) + 4, f"{s:g}", "end"))
-    for t in _ticks(0, t_max, 5):
-        body.append(_text(px(t), height - bottom + 14, f"{t:g}", "middle"))
-    body.append(_text(left + plot_w / 2, height - 4, time_label, "middle", fill="#57606a"))
-    for i, (name, (times, events)) in enumerate(groups.items()):
-        color = palette[i % len(palette)]
-        steps = kaplan_meier_steps(times, events)
-        d = f"M{px(0):.1f},{py(1):.1f}"
-        for t, s in steps[1:]:
-            d += f" H{px(t):.1f} V{py(s):.1f}"
-        d += f" H{px(max(times)):.1f}"
-        body.append(f'<path class="km-step" data-group="{escape(name)}" d="{d}" fill="none" stroke="{color}" stroke-width="2"/>')
-        for t, e in zip(times, events, strict=True):
-            if not e:  # a censored patient: a tick on the curve
-                s = [v for tt, v in steps if tt <= t][-1]
-                body.append(f'<line class="censor" x1="{px(t):.1f}" x2="{px(t):.1f}" y1="{py(s) - 4:.1f}" y2="{py(s) + 4:.1f}" stroke="{color}"/>')
-        if printed and name in printed:
-            iv = parse_printed(printed[name]).interval
-            y0, y1 = py(float(iv.hi)), py(float(iv.lo))
-            body.append(f'<rect class="printed-mark" data-group="{escape(name)}" x="{left + plot_w}" y="{y0 - 1:.1f}" width="10" '
-                        f'height="{max(y1 - y0, 2) + 2:.1f}" fill="{color}"><title>printed {escape(name)}: {escape(printed[name])} ∈ {iv}</title></rect>')
-            body.append(_text(left + plot_w + 14, (y0 + y1) / 2 + 4, f"{name}: {printed[name]}", fill=color))
-    return _svg(width, height, "Kaplan-Meier curves by group with the printed proportions", body, "kaplan-meier")
+    return _svg(width, height, "reachable percentages of every percentage claim", body, "grim-summary")
