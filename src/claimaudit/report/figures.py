@@ -186,15 +186,18 @@ def _before_after(rows, src, figures: Figures) -> str:
         rec = figures.get((r.path, r.claim))
         data = _data_values(rs, rec, ("before", "after"))
         key = (b.text, a.text, tuple(v for v, _ in data.values()))
+        own = {"before", "after"} <= set(_own_roles(r))
         if key in seen:
             seen[key]["claims"].append(r.claim)
+            if own and not seen[key]["own"]:  # named after a claim that prints both itself, not through inputs
+                seen[key]["label"], seen[key]["own"] = r.claim, True
             known = seen[key]["data"]
             for role, (value, verdict) in data.items():  # a role another claim of the pair compares gets its verdict
                 if known[role][1] is None:
                     known[role] = (value, verdict)
             continue
-        seen[key] = {"label": r.claim, "claims": [r.claim], "before": (b.text, b.interval), "after": (a.text, a.interval),
-                     "data": data, "basis": rec.basis if rec else "data"}
+        seen[key] = {"label": r.claim, "own": own, "claims": [r.claim], "before": (b.text, b.interval),
+                     "after": (a.text, a.interval), "data": data, "basis": rec.basis if rec else "data"}
         pairs.append(seen[key])
     by_quote: dict[str, list[list[Result]]] = {}
     for rs in rows:
@@ -222,8 +225,8 @@ def _before_after(rows, src, figures: Figures) -> str:
     if not pairs:
         return ""
     for p in pairs:
-        if len(p["claims"]) > 2 or (len(p["claims"]) == 2 and p["label"] == p["claims"][0]):
-            p["label"] = f"{p['claims'][0]} (+{len(p['claims']) - 1} more)"
+        if p["label"] in p["claims"] and len(p["claims"]) > 1:
+            p["label"] = f"{p['label']} (+{len(p['claims']) - 1} more)"
     with_data = [p for p in pairs if p["data"]]
     basis = next((figures[(r.path, r.claim)].label for rs in rows for r in rs[:1] if (r.path, r.claim) in figures), "")
     note = (f" Diamonds: the values recomputed from the {escape(basis)} (colour: the verdict of that value's check; blue: "

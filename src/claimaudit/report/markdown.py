@@ -42,7 +42,8 @@ def status_line(results: list[Result]) -> str:
     counts = ", ".join(f"{n} {v}" for v, n in s["verdicts"].items())
     status = ("all verdicts meet their expectations" if not s["unexpected"]
               else f"{s['unexpected']} verdict(s) miss their expectation")
-    bases = f", {s['results']} results ({', '.join(f'{n} {b}' for b, n in s['bases'].items())})" if s["results"] != s["claims"] else ""
+    order = sorted(s["bases"].items(), key=lambda item: item[0] != "reported")  # the printed numbers first
+    bases = f", {s['results']} results ({', '.join(f'{n} {b}' for b, n in order)})" if s["results"] != s["claims"] else ""
     return f"{s['claims']} claims{bases} ({counts or 'none'}); {s['findings']} documented finding(s); {status}"
 
 

@@ -33,7 +33,7 @@ def kaplan_meier_svg(groups: Mapping[str, tuple[Sequence[float], Sequence[int]]]
     from ..metrics.kaplan_meier import kaplan_meier
 
     printed = printed or {}
-    width, height, left, top, bottom, right = 500, 250, 40, 14, 36, 196
+    width, height, left, top, bottom, right = 520, 250, 40, 14, 36, 216
     plot_w, plot_h = width - left - right, height - top - bottom
     t_max = max((float(max(t)) for t, _ in groups.values() if len(t)), default=1.0) or 1.0
 
@@ -87,7 +87,8 @@ def kaplan_meier_svg(groups: Mapping[str, tuple[Sequence[float], Sequence[int]]]
                         f"<title>printed {escape(name)}: {escape(text)} ∈ {iv}</title></rect>")
             body.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{(y0 + y1) / 2:.1f}" y2="{(y0 + y1) / 2:.1f}" stroke="{color}" '
                         f'stroke-opacity="0.5" stroke-dasharray="2 3"/>')
-            body.append(_text(lx + 20, ly + 28, f"printed {text} ∈ {iv.format(digits=3)}", cls="printed-label", fill=color))
+            body.append(_text(lx + 20, ly + 28, f"printed {text} ∈ {iv.format(digits=3)}", cls="printed-label", fill=color,
+                              font_size="10"))
     return _svg(width, height, "Kaplan-Meier curves by group with the printed proportions", body, "kaplan-meier")
 
 

@@ -151,6 +151,6 @@ def before_after(pairs: Sequence[Mapping]) -> str:
                 + f'<rect x="{left + 170}" y="{y - 9}" width="12" height="10" fill="{AFTER}" fill-opacity="0.4" stroke="{AFTER}"/>'
                 + _text(left + 186, y, "after (printed interval)")
                 + f'<path d="M{left + 336},{y - 9} l5,5 l-5,5 l-5,-5 z" fill="#fff" stroke="{INK}" stroke-width="1.5"/>'
-                + _text(left + 346, y, "recomputed from data (colour: its verdict)"))
+                + _text(left + 346, y, "recomputed (colour: its verdict)"))
     return _svg(width, height, "printed before and after values with their rounding intervals and the recomputed ones",
                 body, "before-after")
