@@ -198,7 +198,8 @@ def test_on_a_reconstruction_the_figure_says_it_is_not_the_authors_data(claim_fi
     monkeypatch.chdir(tmp_path)
     page = _report(claim_file, tmp_path / "out")
     figure = page[page.index('<figure class="km-wrap"'):]
-    assert "from the reconstruction: jointly achievable numbers, not the authors' data (" in figure[:figure.index("</figure>")]
+    assert ("from the reconstruction: jointly achievable numbers, not the authors' data (fixtures/reconstructed/survival)."
+            in figure[:figure.index("</figure>")])
     assert 'data-basis="reconstruction"' in _figure(page, "forest")
 
 
@@ -218,6 +219,18 @@ def test_the_forest_plot_draws_the_recomputed_hr_and_wald_ci_beside_each_printed
     squares = [float(x) + 4 for x in re.findall(r'class="printed-hr" x="([\d.]+)"', forest)]
     diamonds = [float(x) for x in re.findall(r'class="data-hr" d="M([\d.]+),', forest)]
     assert diamonds[0] < squares[0] and "extract: P 0.8866" in forest
+
+
+def test_a_model_undefined_on_the_data_is_said_on_its_row_not_drawn():
+    from claimaudit.report.survival_plots import forest
+
+    iv = {t: parse_printed(t).interval for t in ("5.671", "0.922", "34.876")}
+    row = {"label": "adjusted", "verdict": "consistent", "hr": "5.671", "ci_low": "0.922", "ci_high": "34.876",
+           "hr_iv": iv["5.671"], "lo_iv": iv["0.922"], "hi_iv": iv["34.876"], "p": "0.061", "p_recomputed": "[0.0611, 0.0612]",
+           "data": {"verdict": "undetermined", "basis": "extract"}}
+    svg = forest([row])
+    assert 'class="forest-data" data-verdict="undetermined"' in svg and ">extract: undetermined<" in svg
+    assert 'class="data-hr"' not in svg and 'class="data-ci"' not in svg
 
 
 # Before/after -----------------------------------------------------------------------------------

@@ -47,10 +47,13 @@ class Recomputed:
 
     @property
     def label(self) -> str:
-        """The figure's statement of what it is drawn from."""
+        """The figure's statement of what it is drawn from (the folder relative to the working directory when inside it)."""
+        folder = self.folder
+        if folder.is_absolute() and folder.is_relative_to(Path.cwd()):
+            folder = folder.relative_to(Path.cwd())
         if self.basis == "reconstruction":
-            return f"reconstruction: {RECONSTRUCTION_NOTE} ({self.folder})"
-        return f"{self.basis}: {self.folder}"
+            return f"reconstruction: {RECONSTRUCTION_NOTE} ({folder})"
+        return f"{self.basis}: {folder}"
 
 
 def figure_data(claims: Iterable[Claim], cohorts: Cohorts | None = None,

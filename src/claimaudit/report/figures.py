@@ -21,7 +21,7 @@ from html import escape
 from ..data.figures import Recomputed
 from ..model import Source
 from ..printed import Printed, parse_printed
-from ..verdict import Result
+from ..verdict import Result, Verdict
 from . import plots, survival_plots, value_plots
 
 Figures = Mapping[tuple[str, str], Recomputed]
@@ -132,11 +132,13 @@ def _forest(rows, src, figures: Figures) -> str:
                "ci_high": values["ci_high"].text if values["ci_high"] else "", "hi_iv": values["ci_high"].interval if values["ci_high"] else None,
                "p": printed_text(r, "p") or "—", "p_recomputed": r.recomputed.get("p", "—")}
         rec = figures.get((r.path, r.claim))
+        data = rs[1] if len(rs) > 1 else None
         if rec is not None and "hr" in rec.values:
-            data = rs[1] if len(rs) > 1 else None
             row["data"] = {**{k: rec.values.get(k) for k in ("hr", "ci_low", "ci_high", "p")},
                            "verdict": data.verdict.value if data else "", "basis": rec.basis}
             basis = rec.label
+        elif data is not None and data.verdict is Verdict.UNDETERMINED:  # the model ran on the data but gave no HR
+            row["data"] = {"verdict": data.verdict.value, "basis": data.basis}
         out.append(row)
     if not out:
         return ""

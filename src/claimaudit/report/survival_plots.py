@@ -169,7 +169,7 @@ def _data_row(d: Mapping, y: float, px, lo: float, hi: float, text_x: float) -> 
         out.append(f'<path class="data-hr" d="M{x:.1f},{y - 5} l5,5 l-5,5 l-5,-5 z" fill="#fff" stroke="{color}" stroke-width="1.8">'
                    f"<title>{escape(str(d.get('basis')))}: HR {hr:.4g}{escape(ci)}</title></path>")
     p = d.get("p")
-    out.append(_text(text_x, y + 4, f"{d.get('basis')}: P {p:.4g}" if p is not None else f"{d.get('basis')}", fill=color,
-                     font_size="10"))
+    out.append(_text(text_x, y + 4, f"{d.get('basis')}: P {p:.4g}" if p is not None else f"{d.get('basis')}: {d.get('verdict')}",
+                     fill=color, font_size="10"))
     out.append("</g>")
     return "".join(out)
