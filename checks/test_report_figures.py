@@ -13,6 +13,7 @@ import csv
 import os
 import pty
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -377,3 +378,16 @@ def test_report_is_silent_with_quiet_and_off_a_terminal(claim_file, tmp_path):
     assert code == 0 and out.split() == paths
     piped = subprocess.run([sys.executable, "-m", "claimaudit", *args], capture_output=True, text=True, timeout=60)
     assert piped.returncode == 0 and piped.stdout.splitlines() == paths and piped.stderr == ""
+
+
+def test_pytest_claims_report_draws_the_figures_from_the_extract(pytester: pytest.Pytester):
+    pytester.makeconftest('pytest_plugins = ["claimaudit.pytest_plugin"]')
+    (pytester.path / "claims").mkdir()
+    (pytester.path / "claims" / "source.txt").write_text(SOURCE, "utf-8")
+    (pytester.path / "claims" / "survival.yaml").write_text("source:\n  id: survival\n  text: source.txt\nclaims:" + CLAIMS, "utf-8")
+    shutil.copytree(SMALL, pytester.path / "extract")  # inside the rootdir: an outside path would move it
+    result = pytester.runpytest("claims", "--extract", "extract", "--claims-report", "out")
+    result.assert_outcomes(failed=7)  # every claim's data result misses the printed numbers
+    page = unescape((pytester.path / "out" / "audit.html").read_text("utf-8"))
+    assert "from the extract: extract." in page and page.count('class="km-step"') == 2
+    assert page.count('<g class="forest-data"') == 2 and page.count("<article ") == 7
