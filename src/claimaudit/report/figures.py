@@ -179,7 +179,25 @@ def _needs_km(r: Result) -> bool:
 
 def _before_after(rows, src, figures: Figures) -> str:
     """Every distinct printed before/after pair: one claim printing both, or two claims quoting one sentence, a mean or median each."""
-    rounding, pairs, seen = _rounding(src), [], {}
+    rounding = _rounding(src)
+    pairs = _pairs_within_claims(rows, rounding, figures) + _pairs_across_claims(rows, rounding, figures)
+    if not pairs:
+        return ""
+    for p in pairs:
+        if p["label"] in p["claims"] and len(p["claims"]) > 1:
+            p["label"] = f"{p['label']} (+{len(p['claims']) - 1} more)"
+    with_data = [p for p in pairs if p["data"]]
+    basis = next((figures[(r.path, r.claim)].label for rs in rows for r in rs[:1] if (r.path, r.claim) in figures), "")
+    note = (f" Diamonds: the values recomputed from the {escape(basis)} (colour: the verdict of that value's check; blue: "
+            "not compared)." if with_data and basis else " No values recomputed from data yet.")
+    return ('<figure class="before-after-wrap">' + value_plots.before_after(pairs) + "<figcaption>Printed before/after values "
+            "with their rounding intervals (boxes), one row per distinct pair: a claim printing both, or two claims "
+            f"quoting one sentence, a mean or median each.{note}</figcaption></figure>")
+
+
+def _pairs_within_claims(rows, rounding, figures: Figures) -> list[dict]:
+    """A pair per distinct (before, after, recomputed) of the claims printing before and after (ARR, EDSS)."""
+    pairs, seen = [], {}
     for rs in rows:
         r = rs[0]
         b, a = _number(r, "before", rounding), _number(r, "after", rounding)
@@ -189,21 +207,26 @@ def _before_after(rows, src, figures: Figures) -> str:
         data = _data_values(rs, rec, ("before", "after"))
         key = (b.text, a.text, tuple(v for v, _ in data.values()))
         own = {"before", "after"} <= set(_own_roles(r))
-        if key in seen:
-            seen[key]["claims"].append(r.claim)
-            if own and not seen[key]["own"]:  # named after a claim that prints both itself, not through inputs
-                seen[key]["label"], seen[key]["own"] = r.claim, True
-            known = seen[key]["data"]
-            for role, (value, verdict) in data.items():  # a role another claim of the pair compares gets its verdict
-                if known[role][1] is None:
-                    known[role] = (value, verdict)
-            continue
-        seen[key] = {"label": r.claim, "own": own, "claims": [r.claim], "before": (b.text, b.interval),
-                     "after": (a.text, a.interval), "data": data, "basis": rec.basis if rec else "data"}
-        pairs.append(seen[key])
+        if key not in seen:
+            seen[key] = {"label": r.claim, "own": own, "claims": [], "before": (b.text, b.interval),
+                         "after": (a.text, a.interval), "data": {}, "basis": rec.basis if rec else "data"}
+            pairs.append(seen[key])
+        pair = seen[key]
+        pair["claims"].append(r.claim)
+        if own and not pair["own"]:  # named after a claim that prints both itself, not through inputs
+            pair["label"], pair["own"] = r.claim, True
+        for role, (value, verdict) in data.items():  # a role one claim of the pair compares gets its verdict
+            if pair["data"].get(role, (None, None))[1] is None:
+                pair["data"][role] = (value, verdict)
+    return pairs
+
+
+def _pairs_across_claims(rows, rounding, figures: Figures) -> list[dict]:
+    """A pair per sentence quoted by exactly two claims that each print one mean or median (MG scores: "from 10 to 6")."""
     by_quote: dict[str, list[list[Result]]] = {}
     for rs in rows:
         by_quote.setdefault(rs[0].quote, []).append(rs)
+    pairs = []
     for quote, group in by_quote.items():
         if len(group) != 2:
             continue
@@ -224,18 +247,7 @@ def _before_after(rows, src, figures: Figures) -> str:
         label = quote if len(quote) <= 60 else quote[:57] + "…"
         pairs.append({"label": label, "claims": [rb[0].claim, ra[0].claim], "before": (b.text, b.interval),
                       "after": (a.text, a.interval), "data": data, "basis": rec.basis if rec else "data"})
-    if not pairs:
-        return ""
-    for p in pairs:
-        if p["label"] in p["claims"] and len(p["claims"]) > 1:
-            p["label"] = f"{p['label']} (+{len(p['claims']) - 1} more)"
-    with_data = [p for p in pairs if p["data"]]
-    basis = next((figures[(r.path, r.claim)].label for rs in rows for r in rs[:1] if (r.path, r.claim) in figures), "")
-    note = (f" Diamonds: the values recomputed from the {escape(basis)} (colour: the verdict of that value's check; blue: "
-            "not compared)." if with_data and basis else " No values recomputed from data yet.")
-    return ('<figure class="before-after-wrap">' + value_plots.before_after(pairs) + "<figcaption>Printed before/after values "
-            "with their rounding intervals (boxes), one row per distinct pair: a claim printing both, or two claims "
-            f"quoting one sentence, a mean or median each.{note}</figcaption></figure>")
+    return pairs
 
 
 def _grim_summary(rows, src) -> str:
