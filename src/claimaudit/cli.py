@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--only", choices=("all", "unexpected", "inconsistent"), default="all", help="rows to show in the table (default: all)")
     a.add_argument("--extract", type=Path, metavar="DIR", help=_EXTRACT_HELP)
     _add_report_parser(sub)
+    _add_reconstruct_parser(sub)
     v = sub.add_parser(
         "validate",
         help="check a patient-level extract against the data contract",
@@ -96,6 +97,49 @@ def _add_report_parser(sub) -> None:
     r.add_argument("--extract", type=Path, metavar="DIR", help=_EXTRACT_HELP)
 
 
+def _add_reconstruct_parser(sub) -> None:
+    r = sub.add_parser(
+        "reconstruct",
+        help="rebuild the reconstructed cohorts, their provenance and docs/implications.md",
+        description=(
+            "Rebuild, from the claim catalogue (claims/chen2017.yaml, claims/wu2022.yaml), the reconstructed cohorts in "
+            "fixtures/reconstructed/ (patient-level extracts meeting the printed aggregates jointly, with a provenance file "
+            "per cohort: every constraint, its printed and achieved value, and whether it holds) and docs/implications.md "
+            "(what the printed numbers force). Run from the project root. Deterministic: fixed seeds, sorted rows, fixed "
+            "number formatting."
+        ),
+        epilog="Exit codes: 0 written (or, with --check, identical to the committed files), 1 --check found files that differ "
+               "(each is named), 2 bad input (a claim file, a catalogue lacking a claim the reconstruction needs), 3 internal error.",
+    )
+    r.add_argument("--check", action="store_true", help="regenerate in memory and compare byte for byte with the committed files; write nothing")
+    r.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
+
+def _reconstruct(args) -> int:
+    from .reconstruction.build import CHEN, WU, differences, generate, write
+    from .report.progress import progress
+
+    root = Path.cwd()
+    for f in (CHEN, WU):
+        if not (root / f).is_file():
+            raise ClaimauditError("no such claim file", path=f, hint="run claimaudit reconstruct from the project root")
+    steps = progress(iter(range(400)), 400, "reconstructing", args.quiet)
+    outputs = generate(root, tick=lambda: next(steps, None))
+    for _ in steps:  # close the bar
+        pass
+    if args.check:
+        differ = differences(root, outputs)
+        for path in differ:
+            print(f"differs from the regeneration: {path}", file=sys.stderr)
+        if differ:
+            return EXIT_MISMATCH
+        print(f"the committed reconstruction is up to date ({len(outputs.files)} files)")
+        return EXIT_OK
+    for path in write(root, outputs):
+        print(path)
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -105,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
             return _report(args)
         if args.command == "validate":
             return _validate(args)
+        if args.command == "reconstruct":
+            return _reconstruct(args)
     except ClaimauditError as err:
         print(f"claimaudit: {err}", file=sys.stderr)
         return EXIT_USAGE

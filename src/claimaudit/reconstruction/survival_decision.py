@@ -159,3 +159,44 @@ def first_low_censoring(decision: SurvivalDecision, indices: list[int]) -> tuple
         low.add(c_low)
         total.add(c_all)
     return low, total
+
+
+def _structure_json(decision: SurvivalDecision, i: int) -> list[dict]:
+    gaps = censored_before(decision.structures[i], decision.n_low, decision.n_high)
+    return [{"censored_before_low": g[0], "censored_before_high": g[1], "at_risk_low": t.n_low, "at_risk_high": t.n_high,
+             "relapses_low": t.d_low, "relapses_high": t.d_high} for t, g in zip(decision.structures[i], gaps, strict=True)]
+
+
+def describe(decision: SurvivalDecision) -> dict:
+    """The enumeration and its outcome per ties method, as a JSON-able record (numbers as fixed-format text)."""
+    from .provenance import fmt
+
+    out = {
+        "definitions": "time from the first tacrolimus dose to the first relapse, censored at the last follow-up; "
+                       "Kaplan-Meier at the end of follow-up; Mantel-Cox log-rank; Cox of high vs low titer, Wald CI "
+                       "(z = 1.959964) and P; printed values as rounding intervals (half-up or half-even)",
+        "event_counts_allowed_by_km": {"low": decision.feasible_low, "high": decision.feasible_high},
+        "splits_of_the_first_relapses": [{"low": a, "high": b} for a, b in decision.splits],
+        "structures_enumerated": len(decision.structures),
+        "exhaustive": True,
+        "early_first_relapses_at_least": decision.early_first_relapses,
+        "ties": {},
+    }
+    for ties, o in decision.outcomes.items():
+        rec = {
+            "verdict": o.verdict,
+            "proof": "exhaustive enumeration of every structure (all censoring and tie patterns) meeting the Kaplan-Meier values",
+            "structures_meeting_each": {decision.targets[k].ref: v for k, v in o.meets.items()},
+            "structures_meeting_all_but_one": {decision.targets[k].ref: v for k, v in o.without.items()},
+            "structures_meeting_all": len(o.joint),
+            "of_which_fit_whole_months": o.whole_months,
+            "borderline_values": o.borderline,
+        }
+        shown = o.joint if o.joint else o.closest
+        rec["joint" if o.joint else "closest"] = [
+            {"structure": _structure_json(decision, i),
+             "values": {decision.targets[k].ref: fmt(decision.value(k, i, ties)) for k in ("km_low", "km_high", *TESTS)},
+             **({} if o.joint else {"distance_in_interval_widths": fmt(dist)})}
+            for i, dist in zip(shown, o.distance if not o.joint else [0.0] * len(shown), strict=False)]
+        out["ties"][ties] = rec
+    return out
