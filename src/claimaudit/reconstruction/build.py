@@ -87,11 +87,15 @@ def generate(root: Path, tick: Callable[[], None] | None = None) -> Outputs:
     relapses = cohorts.frame("tacrolimus", rows="relapse")
     about = nmosd_about(decision, built)
     files[folder / "tacrolimus.provenance.json"] = provenance.dumps(
-        provenance.document(chen, "tacrolimus", about, nmosd_checks.tacrolimus(t, relapses)))
+        provenance.document(chen, "tacrolimus", about, nmosd_checks.tacrolimus(t, relapses, implications.gender_proof(chen, decision)),
+                            bound="the staged search of method.search (fixed seed, stated rounds); not exhaustive: the "
+                                  "achieved value is the closest it found"))
     files[folder / "azathioprine.provenance.json"] = provenance.dumps(
         provenance.document(chen, "azathioprine", {"method": {"search": [x for x in built.log if x.startswith("azathioprine")],
                                                                "choices": list(nmosd.CHOICES[-2:])}},
-                            nmosd_checks.azathioprine(a, t)))
+                            nmosd_checks.azathioprine(a, t),
+                            bound="the annealing runs of method.search (fixed seeds, stated steps); not exhaustive: the "
+                                  "achieved value is the closest found"))
     wu = Catalogue.load(root / WU)
     mg_files, mg_doc = mg_module.build(wu, tick=tick)
     for name, text in mg_files.items():

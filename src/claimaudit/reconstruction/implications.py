@@ -97,7 +97,9 @@ def _survival(cat: Catalogue, d: SurvivalDecision) -> list[str]:
     return out
 
 
-def _gender(cat: Catalogue, d: SurvivalDecision, index: int) -> list[str]:
+def gender_placements(cat: Catalogue, d: SurvivalDecision, index: int) -> dict:
+    """Every placement of the men on structure ``index``: whether one gives the printed crude gender P, and the
+    attainable Ps nearest it (Breslow, Wald P; a fit that runs off counts as P = 1)."""
     structure = d.structures[index]
     slots = slots_of(structure, d.n_low, d.n_high)
     risk = risk_sets(slots, len(structure))
@@ -108,19 +110,36 @@ def _gender(cat: Catalogue, d: SurvivalDecision, index: int) -> list[str]:
         x = np.zeros(n)
         x[list(idx)] = 1
         X.append(x)
-    rows = crude_batch(risk, np.array(X))
-    ps = sorted({round(float(p), 6) for p in rows[:, 3]})
+    ps = crude_batch(risk, np.array(X))[:, 3]
     iv = cat.interval("table4-gender-crude.p")
-    below = max((p for p in ps if p < float(iv.lo)), default=None)
-    above = min((p for p in ps if p > float(iv.hi)), default=None)
-    hit = any(iv.contains(p) for p in rows[:, 3])
-    return [f"**5. On that structure, with {men} men among the {n} patients, the crude gender P "
-            f"{cat.printed('table4-gender-crude.p').text} is {'attainable' if hit else 'not attainable'}.**", "",
+    return {"men": men, "n": n, "placements": len(X), "hit": bool(any(iv.contains(float(p)) for p in ps)),
+            "below": max((float(p) for p in ps if p < float(iv.lo)), default=None),
+            "above": min((float(p) for p in ps if p > float(iv.hi)), default=None)}
+
+
+def gender_proof(cat: Catalogue, d: SurvivalDecision) -> str:
+    """The proof text for the provenance, or '' when a placement gives the printed P."""
+    br = d.outcomes["breslow"]
+    if not br.joint:
+        return ""
+    g = gender_placements(cat, d, br.joint[0])
+    if g["hit"]:
+        return ""
+    return (f"exhaustive: on the one survival structure meeting every printed survival number (Breslow), all {g['placements']} "
+            f"placements of the {g['men']} men were fitted; none gives a crude P that prints {cat.printed('table4-gender-crude.p').text} "
+            f"(nearest {fmt(g['below'])} and {fmt(g['above'])}; docs/implications.md, fact 5)")
+
+
+def _gender(cat: Catalogue, d: SurvivalDecision, index: int) -> list[str]:
+    g = gender_placements(cat, d, index)
+    printed = cat.printed("table4-gender-crude.p").text
+    return [f"**5. On that structure, with {g['men']} men among the {g['n']} patients, the crude gender P {printed} is "
+            f"{'attainable' if g['hit'] else 'not attainable'}.**", "",
             f"Reasoning: the crude Cox P of a 0/1 covariate depends only on which slots (relapse times, censoring gaps) "
-            f"the {men} men occupy; all {len(X)} placements were fitted (Breslow, Wald P; a fit that runs off counts as P = 1). "
-            f"The attainable Ps nearest {cat.printed('table4-gender-crude.p').text} are {fmt(below)} and {fmt(above)}. "
-            "So either the structure forced by the other survival numbers, or the count of men, or the gender P is not as "
-            "printed (or the P is not a Wald P of a 0/1 covariate).", ""]
+            f"the {g['men']} men occupy; all {g['placements']} placements were fitted (Breslow, Wald P; a fit that runs off "
+            f"counts as P = 1). The attainable Ps nearest {printed} are {fmt(g['below'])} and {fmt(g['above'])}. So the "
+            "structure forced by the other survival numbers, the count of men and the gender P cannot all be as printed "
+            "(unless the P is not the Wald P of a 0/1 covariate).", ""]
 
 
 def _subgroup(cat: Catalogue) -> list[str]:

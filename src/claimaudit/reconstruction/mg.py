@@ -38,6 +38,7 @@ from .provenance import Check, document, entry, fmt
 SEED = 20221001
 TRIES = 200
 CONTROLS = 20  # not printed: a choice
+BOUND = f"a deterministic construction, seeds tried in order from {SEED} (at most {TRIES})"
 MOLECULES = ("sPD-1", "sPD-L1", "sICOS", "sICOSL", "sCD40", "sCD40L", "sCD25", "IL-2")
 SCORES = {"qmg": ("qmg-baseline", "qmg-12-months", 39), "mmt": ("mmt-baseline", "mmt-12-months", 120),
           "mg_adl": ("adl-baseline", "adl-12-months", 24), "mg_qol15": ("qol15-baseline", "qol15-12-months", 60)}
@@ -92,7 +93,7 @@ def build(cat: Catalogue, tick=None) -> tuple[dict[str, str], dict]:
     for attempt in range(TRIES):
         tables = _tables(cat, n, SEED + attempt)
         checks = _checks(cat, tables)
-        entries = [entry(cat, c) if isinstance(c, Check) else c() for c in checks]
+        entries = [entry(cat, c, BOUND) if isinstance(c, Check) else c() for c in checks]
         if all(e["holds"] for e in entries if e["claim"] != "minimal-manifestation-percent"):
             break
     if tick:
@@ -174,7 +175,8 @@ def _checks(cat: Catalogue, tables: dict[str, pd.DataFrame]) -> list:
                          "Wilcoxon signed-rank, asymptotic (the test is not named in the report)"))
     mm = p["post_intervention_status"] == "minimal_manifestation"
     out.append(Check("minimal-manifestation-percent.percent", lambda: 100 * int(mm.sum()) / n, "percent in minimal manifestation status",
-                     note="no whole number of 32 gives 33% (a finding of the catalogue): the constraint gives way to 11 of 32, the nearest"))
+                     note="the constraint gives way: the nearest whole number of patients is used",
+                     impossible=_no_count(cat, n)))
     out.append(Check("improved-count.part_1", lambda: int((p["post_intervention_status"] == "improved").sum()), "count improved"))
     out.append(Check("prednisone-baseline.median", lambda: median(p["prednisone_mg_baseline"]), "median of prednisone_mg_baseline"))
     out.append(Check("prednisone-12-months.median", lambda: median(p["prednisone_mg_12m"]), "median of prednisone_mg_12m"))
@@ -205,6 +207,16 @@ def _checks(cat: Catalogue, tables: dict[str, pd.DataFrame]) -> list:
         yv = (lambda y=y: p[f"{y}_baseline"].to_numpy()) if y in SCORES else (lambda y=y: pat0[y].to_numpy())
         out.append(_direction(claim, "positive" if sign > 0 else "negative", lambda x=x, yv=yv, sign=sign: _corr(pat0[x].to_numpy(), yv(), sign)))
     return out
+
+
+def _no_count(cat: Catalogue, n: int) -> str:
+    """The proof that no whole number of n patients gives the printed percentage ('' if one does)."""
+    ref = "minimal-manifestation-percent.percent"
+    iv = cat.interval(ref)
+    if any(iv.contains(100 * k / n) for k in range(n + 1)):
+        return ""
+    return (f"no whole number of the {n} gives {cat.printed(ref).text}: it stands for {iv}, i.e. {fmt(float(iv.lo) * n / 100)} "
+            f"to {fmt(float(iv.hi) * n / 100)} patients (a finding of the catalogue)")
 
 
 def _direction(claim: str, printed: str, compute):

@@ -57,8 +57,11 @@ ROWS = {"age": "age-at-onset", "edss": "pre-edss", "titer": "aqp4-titer", "gende
 ALL = ["age", "edss", "titer", "gender", "attacks"]
 
 
-def tacrolimus(t: pd.DataFrame, relapses: pd.DataFrame) -> list[Check]:
-    """Every constraint of the tacrolimus cohort, computed on its derived frame ``t`` and its relapses."""
+def tacrolimus(t: pd.DataFrame, relapses: pd.DataFrame, gender_proof: str = "") -> list[Check]:
+    """Every constraint of the tacrolimus cohort, computed on its derived frame ``t`` and its relapses.
+
+    ``gender_proof``: the proof that the crude gender P cannot hold (see :func:`.implications.gender_proof`), if any.
+    """
     n = len(t)
     sub = t[t["initial_immunosuppressant"]]
     out: list[Check] = []
@@ -75,6 +78,8 @@ def tacrolimus(t: pd.DataFrame, relapses: pd.DataFrame) -> list[Check]:
         out.append(Check(f"{ref}.median", lambda c=col: median(t[c]), f"median of {col} ({EXACT})"))
         out.append(Check(f"{ref}.min", lambda c=col: Fraction(repr(float(t[c].min()))), f"minimum of {col}"))
         out.append(Check(f"{ref}.max", lambda c=col: Fraction(repr(float(t[c].max()))), f"maximum of {col}"))
+    out.append(Check("methods-inclusion-tacrolimus.months", lambda: Fraction(repr(float(t["months_on_drug"].min()))),
+                     "shortest months_on_drug, above the printed 'more than 6 months'", above=True))
     out.append(Check("table5-treatment-duration-tacrolimus.median", lambda: median(t["months_on_drug"]), "median of months_on_drug"))
     out.append(Check("table5-age-at-onset-tacrolimus.median", lambda: median(t["age_at_onset_years"]), "median of age_at_onset_years"))
     count("table1-aqp4-positive.count", t["aqp4_igg_positive"], "AQP4-IgG positive", "table1-aqp4-positive.percent")
@@ -127,7 +132,8 @@ def tacrolimus(t: pd.DataFrame, relapses: pd.DataFrame) -> list[Check]:
             roles = ("p",) if cov == "gender" else ("hr", "ci_low", "ci_high", "p")
             for k, role in enumerate(("hr", "ci_low", "ci_high", "p")):
                 if role in roles:
-                    out.append(_cox_check(t, f"table4-{ROWS[cov]}-{kind}.{role}", covs or [cov], cov, k, kind))
+                    ref = f"table4-{ROWS[cov]}-{kind}.{role}"
+                    out.append(_cox_check(t, ref, covs or [cov], cov, k, kind, gender_proof if ref == "table4-gender-crude.p" else ""))
     # adverse events and the death
     count("results-tolerated.part_2", t["died"], "died")
     count("results-tolerated.part_1", ~t["died"], "did not die")
@@ -158,7 +164,7 @@ def _means(df: pd.DataFrame, table: str, what: str, definition: str) -> list[Che
             Check(f"{ref}.change", change, "100 · (mean before − mean after) / mean before")]
 
 
-def _cox_check(t: pd.DataFrame, ref: str, covs: list[str], cov: str, k: int, kind: str) -> Check:
+def _cox_check(t: pd.DataFrame, ref: str, covs: list[str], cov: str, k: int, kind: str, proof: str = "") -> Check:
     def value():
         fit = _cox(t, covs)
         return fit.triad(cov)[k]
@@ -167,7 +173,7 @@ def _cox_check(t: pd.DataFrame, ref: str, covs: list[str], cov: str, k: int, kin
     fit = _cox(t, covs)
     if not fit.converged:
         note = f"the fit does not converge ({', '.join(fit.diverged) or 'likelihood'} diverges: monotone likelihood); value after {fit.iterations} Newton steps"
-    return Check(ref, value, f"{COX_DEF}; {kind}: {', '.join(covs)}", note=note)
+    return Check(ref, value, f"{COX_DEF}; {kind}: {', '.join(covs)}", note=note, impossible=proof)
 
 
 def azathioprine(a: pd.DataFrame, t: pd.DataFrame) -> list[Check]:
@@ -190,7 +196,7 @@ def azathioprine(a: pd.DataFrame, t: pd.DataFrame) -> list[Check]:
     out.append(Check("table5-age-at-onset-azathioprine.median", lambda: median(a["age_at_onset_years"]), "median of age_at_onset_years"))
     out.append(Check("table5-treatment-duration-azathioprine.median", lambda: median(a["months_on_drug"]), "median of months_on_drug"))
     out.append(Check("methods-inclusion-azathioprine.months", lambda: Fraction(repr(float(a["months_on_drug"].min()))),
-                     "shortest months_on_drug (printed 'more than 6 months')", note="holds when the shortest is above 6"))
+                     "shortest months_on_drug, above the printed 'more than 6 months'", above=True))
     out.append(Check("table5-age-at-onset-p.p", lambda: mann_whitney_u(t["age_at_onset_years"], a["age_at_onset_years"]).p,
                      "Mann-Whitney U, asymptotic, tacrolimus vs azathioprine"))
     out.append(Check("table5-treatment-duration-p.p", lambda: mann_whitney_u(t["months_on_drug"], a["months_on_drug"]).p,

@@ -45,10 +45,13 @@ class Check:
     definition: str
     scale: Fraction | int = 1  # the printed value times scale is compared (1/100 reads "82%" as a proportion)
     note: str = ""
+    impossible: str = ""  # a proof that no data meeting the other constraints can meet this one
+    above: bool = False  # the printed value is a strict lower bound ("more than 6 months"): holds when achieved > it
 
 
-def entry(cat: Catalogue, check: Check) -> dict:
-    """The provenance record of one constraint."""
+def entry(cat: Catalogue, check: Check, bound: str = "") -> dict:
+    """The provenance record of one constraint; one that does not hold says ``inconsistent`` with its proof, or
+    ``undetermined`` with the bound searched (the achieved value is then the closest the search found)."""
     claim_id, _, role = check.ref.rpartition(".")
     printed = cat.printed(check.ref)
     iv = cat.interval(check.ref, check.scale)
@@ -58,17 +61,21 @@ def entry(cat: Catalogue, check: Check) -> dict:
         value, why = None, str(err)
     else:
         why = ""
-    holds = value is not None and not (isinstance(value, float) and math.isnan(value)) and iv.contains(value)
+    defined = value is not None and not (isinstance(value, float) and math.isnan(value))
+    holds = defined and (value > printed.number if check.above else iv.contains(value))
     out = {"claim": claim_id, "role": role, "printed": printed.text, "achieved": fmt(value), "holds": bool(holds),
            "definition": check.definition}
     if check.note or why:
         out["note"] = "; ".join(x for x in (check.note, why) if x)
+    if not holds:
+        out["verdict"] = "inconsistent" if check.impossible else "undetermined"
+        out["proof" if check.impossible else "bound"] = check.impossible or bound or "not met by the search"
     return out
 
 
-def document(cat: Catalogue, cohort: str, about: dict, checks: list[Check]) -> dict:
+def document(cat: Catalogue, cohort: str, about: dict, checks: list[Check], bound: str = "") -> dict:
     """The provenance document of one cohort: what it is, how it was made, and every constraint."""
-    entries = [entry(cat, c) for c in checks]
+    entries = [entry(cat, c, bound) for c in checks]
     held = sum(e["holds"] for e in entries)
     return {
         "cohort": cohort, "source": cat.path, "basis": "reconstruction",
