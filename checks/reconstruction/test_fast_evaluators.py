@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+
 from claimaudit.metrics.cox import cox_ph
 from claimaudit.metrics.mann_whitney import mann_whitney_u
 from claimaudit.metrics.wilcoxon import wilcoxon_signed_rank

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+
 from claimaudit.intervals import Interval
 from claimaudit.metrics.cox import cox_ph
 from claimaudit.metrics.kaplan_meier import survival_at_end

@@ -12,7 +12,6 @@ relapsed, follow-up (tenths of a month, more than 6 months) and EDSS in half poi
 from __future__ import annotations
 
 import math
-from itertools import combinations
 
 import numpy as np
 
@@ -179,7 +178,7 @@ def anneal(s: np.ndarray, variables: tuple[str, ...], score, *, steps: int, seed
     return best, best_cost
 
 
-RESTARTS = 8
+RESTARTS = 16
 STAGES = ((("fu",), ("fu_",)), (("age",), ("age_",)))
 
 

@@ -87,7 +87,7 @@ def _survival(cat: Catalogue, d: SurvivalDecision) -> list[str]:
                 f"exactly {len(br.joint)} gives all of them: {steps}. The first low-titer relapse is tied with the fifth "
                 "high-titer one (one event time with one relapse of each group), so the ties method matters.", ""]
     ef = d.outcomes["efron"]
-    out += [f"**4. Under Efron ties (R's default, lifelines) the printed survival numbers cannot hold together.**", "",
+    out += ["**4. Under Efron ties (R's default, lifelines) the printed survival numbers cannot hold together.**", "",
             f"Reasoning: the same exhaustive enumeration under Efron ties: {ef.meets['ci_high']} structures give the upper CI "
             f"end {cat.printed('table4-aqp4-titer-crude.ci_high').text}, and no structure meets every number "
             f"(all but one at a time: {', '.join(f'{d.targets[k].ref} {v}' for k, v in ef.without.items())}). The printed "
@@ -160,7 +160,7 @@ def _subgroup(cat: Catalogue) -> list[str]:
             "after is 0, below any ARR before, that patient is the switched one who relapsed.**", "",
             f"Reasoning: {n - improved} of {n} did not improve ({improved} did), {k - improved_sub} of the {k} initial users "
             f"did not ({improved_sub} did).", ""]
-    out += [f"**8. The one patient whose EDSS worsened is a switched patient.**" if n - edss_ok == 1 else
+    out += ["**8. The one patient whose EDSS worsened is a switched patient.**" if n - edss_ok == 1 else
             f"**8. {n - edss_ok} patients' EDSS worsened, all switched.**", "",
             f"Reasoning: {edss_ok} of {n} improved or stabilised, and all {k} initial users did (Table 3: 100%).", ""]
     means = [("ARR before", "table2-mean-arr.before", "table3-mean-arr.before", 0.0),

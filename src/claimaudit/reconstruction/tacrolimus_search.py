@@ -19,6 +19,7 @@ nearer (the sum of their misses in interval widths), by
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from itertools import combinations
 
@@ -31,6 +32,7 @@ from .tacrolimus import BY_MONTH, COVARIATES, Design
 VARS = ("age", "before", "attacks", "edss_before", "edss_last", "fu", "relapses", "male")
 ROW = {v: k for k, v in enumerate(VARS)}
 LIMITS = {"age": (6, 55), "before": (1, 98), "attacks": (1, 30), "edss_before": (0, 20), "edss_last": (0, 20)}
+ATTEMPTS = 2
 STEPS = {"age": (-2, -1, 1, 2), "before": (-5, -2, -1, 1, 2, 5), "attacks": (-1, 1), "edss_before": (-1, 1),
          "edss_last": (-1, 1), "fu": (-5, -1, 1, 5)}
 
@@ -243,8 +245,17 @@ def search(d: Design, terms: list[Term], *, seed: int, rounds: int, final_rounds
     for k, (name, variables, hard, soft) in enumerate(STAGES):
         h = _pick(terms, hard)
         s = [t for t in _pick(terms, soft) if t not in h]
-        state, score = descend(state, neighbours(d, variables), scorer(d, h, s, False), rounds=rounds, seed=seed + k, tick=tick)
-        log.append(f"{name}: best-improvement descent, at most {rounds} rounds from seed {seed + k}; final score {score:.6g}")
+        begin, best, score = state, state, math.inf
+        for attempt in range(ATTEMPTS):  # restarts from the stage's start, seeds in a fixed sequence
+            found, value = descend(begin, neighbours(d, variables), scorer(d, h, s, False), rounds=rounds,
+                                   seed=seed + k + 100 * attempt, tick=tick)
+            if value < score:
+                best, score = found, value
+            if score == 0:
+                break
+        state = best
+        log.append(f"{name}: best-improvement descent, {attempt + 1} run(s) of at most {rounds} rounds (seeds {seed + k} + 100·run); "
+                   f"final score {score:.6g}")
     state, score = _men(d, terms, state)
     log.append(f"men: all {score[1]} placements of the {int(state[ROW['male']].sum())} men among the never-relapsed tried; adjusted gender P first, then the nearest crude one")
     kept = met(d, terms, state, adjusted=True)
@@ -265,7 +276,7 @@ def _men(d: Design, terms: list[Term], state: np.ndarray) -> tuple[np.ndarray, t
     adjusted P (">0.99") needs a gender coefficient that runs off, which men who never relapse give (SPSS's
     monotone likelihood), so the men are taken among the censored patients.
     """
-    n, r = len(d.slots), ROW["male"]
+    r = ROW["male"]
     k = int(state[r].sum())
     cands = []
     for idx in combinations(np.flatnonzero(~d.event), k):
