@@ -391,3 +391,18 @@ def test_pytest_claims_report_draws_the_figures_from_the_extract(pytester: pytes
     page = unescape((pytester.path / "out" / "audit.html").read_text("utf-8"))
     assert "from the extract: extract." in page and page.count('class="km-step"') == 2
     assert page.count('<g class="forest-data"') == 2 and page.count("<article ") == 7
+
+
+def test_the_figures_reuse_the_measures_of_the_results_and_equal_a_fresh_computation(claim_file):
+    from claimaudit.data.figures import figure_data
+    from claimaudit.data.recompute import data_results, load_extract
+
+    claims, cohorts, kept = load_claims(claim_file), load_extract(SMALL), {}
+    data_results(claims, cohorts, keep=kept)
+    reused, fresh = figure_data(claims, cohorts, kept=kept), figure_data(claims, cohorts)
+    assert sorted(reused) == sorted(fresh) == sorted((str(claim_file), c) for c in IDS)
+    for key, rec in fresh.items():
+        assert (reused[key].basis, reused[key].values) == (rec.basis, rec.values)
+        assert {g: (t.tolist(), e.tolist()) for g, (t, e) in reused[key].curves.items()} == {
+            g: (t.tolist(), e.tolist()) for g, (t, e) in rec.curves.items()}
+    assert fresh[(str(claim_file), "km")].curves["high"][1].tolist() == [1, 0, 1]  # T02 relapsed, T03 censored, T05 relapsed

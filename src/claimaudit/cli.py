@@ -209,14 +209,15 @@ def _report(args) -> int:
         raise ClaimauditError("the output folder is a file", path=str(args.output), hint="give a folder with --output")
     try:
         cohorts = _cohorts(args.extract, lambda dirs: progress(dirs, 1, "reading and checking the extract", args.quiet))
-        results = _with_data(claims, results, cohorts, lambda cs: progress(cs, len(cs), "recomputing from data", args.quiet))
+        kept: dict = {}  # each claim's measure, for the figures (data.figures.figure_data)
+        results = _with_data(claims, results, cohorts, lambda cs: progress(cs, len(cs), "recomputing from data", args.quiet), kept)
     except ContractViolation as err:
         print(f"claimaudit: {err}; no reports written", file=sys.stderr)
         return EXIT_MISMATCH
     from .data.figures import figure_data
 
     try:
-        written = write_reports(results, sources_of(claims), args.output, figures=figure_data(claims, cohorts),
+        written = write_reports(results, sources_of(claims), args.output, figures=figure_data(claims, cohorts, kept=kept),
                                 steps=lambda names: progress(names, len(REPORTS), "writing reports", args.quiet))
     except OSError as err:
         raise ClaimauditError(f"cannot write the reports: {err.strerror or err}", path=str(err.filename or args.output)) from None
@@ -238,16 +239,16 @@ def _cohorts(extract_dir: Path | None, steps=iter):
     return cohorts
 
 
-def _with_data(claims, results, cohorts, steps=iter) -> list:
+def _with_data(claims, results, cohorts, steps=iter, keep: dict | None = None) -> list:
     """Each claim's result from the printed numbers, followed by its data-level result (if it has a data block).
 
     On ``cohorts`` (an extract) or else on each source's reconstruction; ``steps`` wraps the claims
-    recomputed (a progress bar).
+    recomputed (a progress bar); ``keep`` receives each claim's measure (recompute.data_results).
     """
     from .data.recompute import data_results
 
     with_data = [c for c in claims if c.data is not None]
-    data = {(r.path, r.claim): r for c in steps(with_data) for r in data_results([c], cohorts)}
+    data = {(r.path, r.claim): r for c in steps(with_data) for r in data_results([c], cohorts, keep=keep)}
     out = []
     for r in results:
         out.append(r)

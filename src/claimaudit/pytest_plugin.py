@@ -29,6 +29,7 @@ from .verdict import Result, Verdict, explain
 
 RESULTS_KEY = pytest.StashKey[list]()
 EXTRACT_KEY = pytest.StashKey[object]()  # the derived cohorts of --extract (data.cohorts.Cohorts)
+KEPT_KEY = pytest.StashKey[dict]()  # each claim's data-level measure, for the figures of --claims-report
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -47,6 +48,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[RESULTS_KEY] = []
+    config.stash[KEPT_KEY] = {}
     extract = config.getoption("extract", None)
     if extract:
         from .data.recompute import load_extract
@@ -115,7 +117,8 @@ class ClaimItem(pytest.Item):
         if self.claim.data is not None:
             from .data.recompute import data_results
 
-            data = data_results([self.claim], self.config.stash.get(EXTRACT_KEY, None), root=self.config.rootpath)[0]
+            data = data_results([self.claim], self.config.stash.get(EXTRACT_KEY, None), root=self.config.rootpath,
+                                keep=self.config.stash[KEPT_KEY])[0]
             self.data_result = data
             self.config.stash[RESULTS_KEY].append(data)
         expected = self.claim.expect.verdict if self.claim.expect else None
@@ -163,7 +166,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
     claims = [item.claim for item in session.items if isinstance(item, ClaimItem)]
     sources = {c.source.id: c.source for c in claims}
-    figures = figure_data(claims, session.config.stash.get(EXTRACT_KEY, None), root=session.config.rootpath)
+    figures = figure_data(claims, kept=session.config.stash[KEPT_KEY])
     written = write_reports(session.config.stash[RESULTS_KEY], sources, session.config.invocation_params.dir / directory,
                             figures=figures)
     session.config.stash[REPORTS_WRITTEN_KEY] = written

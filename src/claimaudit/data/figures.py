@@ -56,39 +56,58 @@ class Recomputed:
         return f"{self.basis}: {folder}"
 
 
-def figure_data(claims: Iterable[Claim], cohorts: Cohorts | None = None,
-                root: str | Path | None = None) -> dict[tuple[str, str], Recomputed]:
+def figure_data(claims: Iterable[Claim], cohorts: Cohorts | None = None, root: str | Path | None = None,
+                kept: Mapping | None = None) -> dict[tuple[str, str], Recomputed]:
     """For each claim whose data metric is drawn (:data:`PLOTTED`), its :class:`Recomputed`, by (path, claim id).
 
-    On ``cohorts`` (an extract, basis ``extract``) or else on each source's reconstruction (basis
-    ``reconstruction``); a claim the data cannot compute (no reconstruction yet, a column the data
-    lack, a metric undefined on them) is left out, and its result says why.
+    ``kept`` is the dict ``recompute.data_results(..., keep=...)`` filled while computing the results:
+    its measures are reused, not computed again (a Cox model on a large extract takes a while). Without
+    it, each claim is measured on ``cohorts`` (an extract, basis ``extract``) or else on its source's
+    reconstruction (basis ``reconstruction``). A claim the data cannot compute (no reconstruction yet, a
+    column the data lack, a metric undefined on them) is left out, and its result says why.
     """
     from .recompute import default_cohorts
 
     out: dict[tuple[str, str], Recomputed] = {}
     for claim in claims:
+        key = (claim.path, claim.id)
         if claim.data is None or claim.data.get("metric") not in PLOTTED:
             continue
-        basis, data = ("extract", cohorts) if cohorts is not None else ("reconstruction", default_cohorts(claim.source, root))
-        if data is None:
-            continue
-        found = _recomputed(claim, data, basis)
+        if kept is not None:
+            if key not in kept:
+                continue
+            basis, data, measured = kept[key]
+        else:
+            basis, data = ("extract", cohorts) if cohorts is not None else ("reconstruction", default_cohorts(claim.source, root))
+            measured = _measure(claim, data) if data is not None else None
+            if measured is None:
+                continue
+        found = _recomputed(claim, data, basis, measured)
         if found is not None:
-            out[(claim.path, claim.id)] = found
+            out[key] = found
     return out
 
 
-def _recomputed(claim: Claim, data: Cohorts, basis: str) -> Recomputed | None:
+def _measure(claim: Claim, data: Cohorts):
     from .cohorts import Unavailable
     from .measures import MEASURES, DataSpec
     from .spec import Undefined
 
     spec = DataSpec.of(claim.data)
     try:
-        measured = MEASURES[spec.metric](spec, data)
-        curves = survival_curves(spec, data) if spec.metric == "kaplan_meier" else {}
+        return MEASURES[spec.metric](spec, data)
     except (Unavailable, Undefined):
+        return None
+
+
+def _recomputed(claim: Claim, data: Cohorts, basis: str, measured) -> Recomputed | None:
+    from .cohorts import Unavailable
+    from .measures import DataSpec
+
+    spec = DataSpec.of(claim.data)
+    try:
+        curves = survival_curves(spec, data) if spec.metric == "kaplan_meier" else {}
+    except Unavailable:
         return None
     values = {role: float(v) for role, v in measured.values.items()}
     return Recomputed(basis, Path(data.folder), values, curves)

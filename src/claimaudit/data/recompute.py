@@ -93,11 +93,15 @@ def default_cohorts(source: Source, root: str | Path | None = None) -> Cohorts |
     return _reconstruction(str(folder)) if folder is not None else None
 
 
-def data_results(claims: Iterable[Claim], cohorts: Cohorts | None = None, root: str | Path | None = None) -> list[Result]:
-    """The data-level result of every claim with a data block: on ``cohorts`` (an extract) or on each source's default data."""
+def data_results(claims: Iterable[Claim], cohorts: Cohorts | None = None, root: str | Path | None = None,
+                 keep: dict | None = None) -> list[Result]:
+    """The data-level result of every claim with a data block: on ``cohorts`` (an extract) or on each source's default data.
+
+    ``keep``, a dict, receives what each claim's measure computed (``recompute_claim``), for the report's figures.
+    """
     claims = [c for c in claims if c.data is not None]
     if cohorts is not None:
-        return recompute(claims, cohorts, "extract")
+        return recompute(claims, cohorts, "extract", keep)
     by_source: dict[str, list[Claim]] = defaultdict(list)
     for c in claims:
         by_source[c.source.id].append(c)
@@ -108,18 +112,23 @@ def data_results(claims: Iterable[Claim], cohorts: Cohorts | None = None, root: 
             why = f"no reconstruction yet ({RECONSTRUCTED / group[0].source.id}/ does not exist)"
             results = [unavailable(c, "reconstruction", why) for c in group]
         else:
-            results = recompute(group, _reconstruction(str(folder)), "reconstruction")
+            results = recompute(group, _reconstruction(str(folder)), "reconstruction", keep)
         out.update({id(c): r for c, r in zip(group, results, strict=True)})
     return [out[id(c)] for c in claims]
 
 
-def recompute(claims: Iterable[Claim], cohorts: Cohorts, basis: str) -> list[Result]:
+def recompute(claims: Iterable[Claim], cohorts: Cohorts, basis: str, keep: dict | None = None) -> list[Result]:
     """One result per claim with a data block, recomputed on ``cohorts``; ``basis`` is extract or reconstruction."""
-    return [recompute_claim(c, cohorts, basis) for c in claims if c.data is not None]
+    return [recompute_claim(c, cohorts, basis, keep) for c in claims if c.data is not None]
 
 
-def recompute_claim(claim: Claim, cohorts: Cohorts, basis: str) -> Result:
-    """The data-level result of one claim."""
+def recompute_claim(claim: Claim, cohorts: Cohorts, basis: str, keep: dict | None = None) -> Result:
+    """The data-level result of one claim.
+
+    With ``keep`` (a dict), the measure's :class:`~claimaudit.data.spec.Measured` is stored there as
+    ``(basis, cohorts, measured)`` under ``(claim.path, claim.id)``: the report draws its figures
+    from it (``data/figures.py``) without computing it again.
+    """
     from .cohorts import Unavailable
     from .measures import MEASURES, DataSpec
     from .spec import Undefined
@@ -130,6 +139,8 @@ def recompute_claim(claim: Claim, cohorts: Cohorts, basis: str) -> Result:
     spec = DataSpec.of(claim.data)
     try:
         measured = MEASURES[metric](spec, cohorts)
+        if keep is not None:
+            keep[(claim.path, claim.id)] = (basis, cohorts, measured)
     except Unavailable as why:
         return unavailable(claim, basis, f"{why}")
     except Undefined as why:
