@@ -2,8 +2,8 @@
 
 The page must load with no console error and no request leaving it, show one claim row per
 claim, and its verdict, source and search filters must hide and show the right rows. The
-screenshots of the real catalogue land in reports/ (audit-desktop.png 1280 wide, audit-narrow.png
-390 wide; docs/ holds copies).
+screenshots of the real catalogue land in reports/ (audit-desktop.png 1280 × 2700, audit-narrow.png
+390 × 1600; docs/ holds copies).
 
 The CDP client is a minimal WebSocket client on the standard library (RFC 6455: handshake,
 masked client frames, fragmented server frames), so the suite needs no websocket package.
@@ -281,7 +281,7 @@ def test_the_real_catalogue_renders_and_is_photographed_desktop_and_narrow(brows
     assert [u for u in browser.requests() if u != html.as_uri() and not u.startswith("data:")] == []
     claims = _claims_in(html)
     assert browser.js("document.querySelectorAll('.claim').length") == claims > 200
-    for name, width, height in (("audit-desktop.png", 1280, 1400), ("audit-narrow.png", 390, 1600)):
+    for name, width, height in (("audit-desktop.png", 1280, 2700), ("audit-narrow.png", 390, 1600)):
         browser.screenshot(ROOT / "reports" / name, width, height)
         assert (ROOT / "reports" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     browser.call("Emulation.clearDeviceMetricsOverride", session=True)

@@ -16,7 +16,7 @@ ul.attention{padding-left:1.2em}ul.attention li{margin:4px 0}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:.8rem;font-weight:600;color:#fff;white-space:nowrap}
 .badge.v-consistent{background:var(--consistent)}.badge.v-inconsistent{background:var(--inconsistent)}
 .badge.v-undetermined{background:var(--undetermined)}.badge.v-not_checkable{background:var(--not_checkable)}
-.tag{margin-left:6px;font-size:.8rem;border:1px solid currentColor;border-radius:10px;padding:0 6px}
+.tag{margin-left:6px;font-size:.8rem;border:1px solid currentColor;border-radius:10px;padding:0 6px;white-space:nowrap}
 .tag.finding{color:#8250df}.tag.unexpected{color:var(--inconsistent);font-weight:700}
 #filters{position:sticky;top:0;z-index:2;background:var(--soft);border:1px solid var(--line);border-radius:8px;
 padding:8px 12px;margin:18px 0;display:flex;flex-wrap:wrap;gap:8px 18px;align-items:center}

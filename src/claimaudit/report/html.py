@@ -166,6 +166,7 @@ def _summary(results: list[Result]) -> str:
 
 
 _SHORT = {"reported": "printed", "reconstruction": "reconstruction", "extract": "extract"}
+_BRIEF = 160  # characters of an explanation in the read-first list; the claim's article has all of it
 
 
 def _attention(results: list[Result]) -> str:
@@ -178,8 +179,9 @@ def _attention(results: list[Result]) -> str:
         first = rs[0]
         what = " ".join(f'<span class="badge v-{r.verdict.value}">{r.verdict.value}</span>{_result_tag(r)}'
                         + ("" if r.basis == "reported" else f' <span class="meta">({escape(r.basis)})</span>') for r in bad)
+        why = _brief(bad[0])
         items.append(f'<li><a href="#{escape(_anchor(first))}"><code>{escape(first.source)}::{escape(first.claim)}</code></a> '
-                     f"{what} {escape(bad[0].explanation)}</li>")
+                     f"{what} {escape(why)}</li>")
     if not items:
         return ""
     limit = 40
@@ -187,6 +189,12 @@ def _attention(results: list[Result]) -> str:
     more = (f'<details><summary>{len(items) - limit} more</summary><ul class="attention">{"".join(items[limit:])}</ul></details>'
             if len(items) > limit else "")
     return f'<h3>Read first ({len(items)})</h3><ul class="attention">{shown}</ul>{more}'
+
+
+def _brief(r: Result) -> str:
+    """What is wrong, shortly: the why of the checks that are inconsistent or undetermined (else the explanation), cut at _BRIEF."""
+    why = "; ".join(c.why for c in r.checks if c.verdict in (Verdict.INCONSISTENT, Verdict.UNDETERMINED)) or r.explanation
+    return why if len(why) <= _BRIEF else why[:_BRIEF - 1].rstrip() + "…"
 
 
 def _tag(rs: list[Result]) -> str:
