@@ -30,8 +30,11 @@ from .spec import (
     as_mask,
     call,
     evaluate,
+    exact_max,
     exact_mean,
     exact_median,
+    exact_min,
+    exact_sum,
     exact_values,
     group_rows,
     need_variable,
@@ -83,11 +86,14 @@ def _describe(spec: DataSpec, data: Cohorts, centre: str) -> Measured:
     m = Measured(definition=f"{centre} of {expression} over {spec.where()} (n = {len(xs)})")
     m.put("n", Fraction(len(xs)), str(len(xs)), exact=True)
     if centre == "mean":
-        m.put("mean", exact_mean(xs), f"{num(exact_mean(xs))} (Σ = {num(sum(xs))}, n = {len(xs)})")
+        total = exact_sum(xs)
+        m.put("mean", total / len(xs), f"{num(total / len(xs))} (Σ = {num(total)}, n = {len(xs)})")
     if centre == "median":
-        m.put("median", exact_median(xs), num(exact_median(xs)))
-    m.put("min", min(xs), num(min(xs)))
-    m.put("max", max(xs), num(max(xs)))
+        median_ = exact_median(xs)
+        m.put("median", median_, num(median_))
+    low, high = exact_min(xs), exact_max(xs)
+    m.put("min", low, num(low))
+    m.put("max", high, num(high))
     return m
 
 
