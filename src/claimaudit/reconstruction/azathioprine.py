@@ -100,6 +100,10 @@ def search(cat: Catalogue, tac_age: np.ndarray, tac_fu: np.ndarray, *, seed: int
                 break
         s = best
         if variables == ("fu",):
+            # who relapsed: the patients followed longest (one relapse over a long follow-up is the smallest ARR after)
+            order = np.lexsort((np.arange(n), -s[ROW["fu"]]))
+            relapsed = np.zeros(n, bool)
+            relapsed[order[: int((~(np.arange(n) < count_of(cat, COUNTS["relapse_free"], n))).sum())]] = True
             s, line = arr(cat, s, relapsed)
             log.append(line)
         log.append(f"azathioprine {'/'.join(variables)}: simulated annealing, {attempt + 1} run(s) of {rounds} single changes "
@@ -111,7 +115,7 @@ def arr(cat: Catalogue, s: np.ndarray, relapsed: np.ndarray) -> tuple[np.ndarray
     """Relapses and pre-treatment attacks meeting the printed ARR means and change, given the follow-up.
 
     Relapses: one each, then one more at a time to the relapsed patient with the longest follow-up until the mean
-    ARR after reaches the middle of its interval. Before: 2, 3 or 4 attacks in turn over months (tenths) that put
+    ARR after reaches the middle of what both the printed ARR after and the printed ARR before at the printed change allow. Before: 2, 3 or 4 attacks in turn over months (tenths) that put
     each patient's ARR at the mean the change needs; the last patient's months close the sum. Checked exactly.
     """
     from ..errors import ReconstructionError
@@ -120,9 +124,13 @@ def arr(cat: Catalogue, s: np.ndarray, relapsed: np.ndarray) -> tuple[np.ndarray
     fu = s[ROW["fu"]] / 10
     iv = {k: cat.interval(TERMS[k]) for k in ("arr_before", "arr_after", "arr_change")}
     r = np.where(relapsed, 1, 0)
-    aim_after = float(iv["arr_after"].mid)
+    # the ARR after must also allow a before inside its interval at the printed change: after = before · (1 − change)
+    keep = 1 - float(iv["arr_change"].mid) / 100
+    lo = max(float(iv["arr_after"].lo), keep * float(iv["arr_before"].lo))
+    hi = min(float(iv["arr_after"].hi), keep * float(iv["arr_before"].hi))
+    aim_after = (lo + hi) / 2
     while float((12 * r / fu).mean()) < aim_after and relapsed.any():
-        longest = int(np.argmax(np.where(relapsed, fu / (r + 1), -1)))
+        longest = int(np.argmax(np.where(relapsed, fu, -1)))  # the smallest step up: one more relapse over the longest follow-up
         r[longest] += 1
     after = float((12 * r / fu).mean())
     aim_before = after / (1 - float(iv["arr_change"].mid) / 100)

@@ -118,7 +118,7 @@ def descend(state, neighbours: Callable[[object], list], score: Callable[[list],
 def interval_distance(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """How far each x lies outside [lo, hi], in widths of the interval (0 inside)."""
     width = hi - lo if math.isfinite(hi - lo) and hi > lo else max(abs(lo) if math.isfinite(lo) else 0, abs(hi) if math.isfinite(hi) else 0, 1e-12)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         out = np.maximum(0.0, np.maximum(lo - x, x - hi)) / width
     return np.where(np.isnan(out), 1e6, out)
 

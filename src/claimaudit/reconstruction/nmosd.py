@@ -21,7 +21,7 @@ from .constraints import Catalogue
 from .survival_decision import SurvivalDecision
 
 SEED = 20170831  # Sci Rep 7:831, 2017
-ROUNDS, FINAL_ROUNDS, AZA_ROUNDS = 600, 40, 10000
+ROUNDS, FINAL_ROUNDS, AZA_ROUNDS = 600, 60, 10000
 HIGH_TITERS, LOW_TITERS = (64, 128, 256), (10, 32)
 
 CHOICES = (

@@ -32,7 +32,8 @@ from .tacrolimus import BY_MONTH, COVARIATES, Design
 VARS = ("age", "before", "attacks", "edss_before", "edss_last", "fu", "relapses", "male")
 ROW = {v: k for k, v in enumerate(VARS)}
 LIMITS = {"age": (6, 55), "before": (1, 98), "attacks": (1, 30), "edss_before": (0, 20), "edss_last": (0, 20)}
-ATTEMPTS = 2
+ATTEMPTS = 2  # runs of a stage that misses (seeds in a fixed sequence)
+FINAL_ATTEMPTS = 3  # runs of the adjusted-Cox stage (about 8 s each)
 STEPS = {"age": (-2, -1, 1, 2), "before": (-5, -2, -1, 1, 2, 5), "attacks": (-1, 1), "edss_before": (-1, 1),
          "edss_last": (-1, 1), "fu": (-5, -1, 1, 5)}
 
@@ -144,6 +145,15 @@ def neighbours(d: Design, variables: tuple[str, ...], swaps: bool = False) -> Ca
                 c[k, r, np.tile(women, len(men))] = 1
                 out.append(c)
             else:
+                if v == "attacks" and "before" in variables:  # one attack more or less, months scaled: ARR before nearly kept
+                    for step in (-1, 1):
+                        c = np.repeat(s[None], n, 0)
+                        a = s[r] + step
+                        ok = a >= 1
+                        c[np.arange(n), r, np.arange(n)] = np.where(ok, a, s[r])
+                        scaled = np.clip(np.round(s[ROW["before"]] * np.maximum(a, 1) / s[r]), 1, 98).astype(int)
+                        c[np.arange(n), ROW["before"], np.arange(n)] = np.where(ok, scaled, s[ROW["before"]])
+                        out.append(c[ok])
                 steps = np.array(STEPS[v])
                 c = np.repeat(s[None], n * len(steps), 0)
                 c[np.arange(len(c)), r, np.repeat(np.arange(n), len(steps))] += np.tile(steps, n)
@@ -262,10 +272,14 @@ def search(d: Design, terms: list[Term], *, seed: int, rounds: int, final_rounds
     hard = [t for t in terms if t.name in kept]
     soft = [t for t in terms if t.name not in kept]
     variables = ("age", "edss_before", "edss_last", "attacks", "before")
-    state, score = descend(state, neighbours(d, variables, swaps=True), scorer(d, hard, soft, True, warm=True), rounds=final_rounds,
-                           seed=seed + 99, tick=tick)
-    log.append(f"adjusted Cox: best-improvement descent keeping every term met so far, at most {final_rounds} rounds "
-               f"from seed {seed + 99}; final score {score:.6g}")
+    begin, score = state, math.inf
+    for attempt in range(FINAL_ATTEMPTS):
+        found, value = descend(begin, neighbours(d, variables, swaps=True), scorer(d, hard, soft, True, warm=True),
+                               rounds=final_rounds, seed=seed + 99 + 100 * attempt, kick=1 + attempt, tick=tick)
+        if value < score:
+            state, score = found, value
+    log.append(f"adjusted Cox: best-improvement descent keeping every term met so far, {FINAL_ATTEMPTS} run(s) of at most "
+               f"{final_rounds} rounds (seeds {seed + 99} + 100·run, kicks of 1 + run steps); final score {score:.6g}")
     return state, log
 
 
