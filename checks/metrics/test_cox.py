@@ -3,7 +3,9 @@
 Reference values: fixtures/reference/cox.R (R 4.2.2, survival 3.5-3); each case quotes its call,
 e.g. ``coxph(Surv(time, status) ~ high_titer, data = chen, ties = "breslow",
 control = coxph.control(eps = 1e-9, iter.max = 30))``, with ``summary(fit)`` for HR, CI and P.
-On random data, lifelines 0.30.3 ``CoxPHFitter()`` (Efron, penalizer 0).
+On random data, lifelines 0.30.3 ``CoxPHFitter()`` (Efron, penalizer 0), and
+:func:`partial_likelihood_by_definition` below: ℓ, U and I written out one distinct event time at
+a time, as the module docstring defines them, against the cumulative sums of ``metrics/cox.py``.
 """
 
 import json
@@ -15,7 +17,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from claimaudit.metrics.cox import CoxConvergenceError, CoxFitError, cox_ph
+from claimaudit.metrics.cox import CoxConvergenceError, CoxFitError, _Design, cox_ph
 from claimaudit.metrics.logrank import logrank
 from strategies import survival_samples
 
@@ -219,3 +221,101 @@ def test_bad_inputs_are_refused_with_one_line(kwargs, message):
     with pytest.raises(CoxFitError) as err:
         cox_ph(args.pop("times"), args.pop("events"), args.pop("X"), **args)
     assert str(err.value) == message
+
+
+# ---- the cumulative sums against the definition ---------------------------------------------
+
+def partial_likelihood_by_definition(times, events, x, beta, ties):
+    """(ℓ(β), U(β), I(β)) straight from the definition: per distinct event time j, the risk set R_j and the tied events D_j.
+
+    ℓ = Σ_j [Σ_{D_j} x_i'β − Σ_{l<d_j} log(S_j − c_l T_j)], c_l = l/d_j (Efron) or 0 (Breslow);
+    U and I are its first derivative and minus its second (Therneau & Grambsch 2000, §3.3).
+    O(n) per event time and no cumulative sums: slow and obviously right.
+    """
+    t, e = np.asarray(times, dtype=float), np.asarray(events, dtype=bool)
+    x = np.asarray(x, dtype=float).reshape(t.size, -1)
+    p = x.shape[1]
+    eta = x @ beta
+    w = np.exp(eta)
+    loglik, score, info = 0.0, np.zeros(p), np.zeros((p, p))
+    for tj in np.unique(t[e]):
+        sums = []
+        for rows in (t >= tj, (t == tj) & e):  # R_j, then D_j
+            wr, xr = w[rows], x[rows]
+            sums.append((wr.sum(), wr @ xr, (xr.T * wr) @ xr))
+        (s0, s1, s2), (t0, t1, t2) = sums
+        dead = (t == tj) & e
+        d = int(dead.sum())
+        loglik += eta[dead].sum()
+        score += x[dead].sum(axis=0)
+        for k in range(d):
+            c = k / d if ties == "efron" else 0.0
+            den = s0 - c * t0
+            mean = (s1 - c * t1) / den
+            loglik -= np.log(den)
+            score -= mean
+            info += (s2 - c * t2) / den - np.outer(mean, mean)
+    return loglik, score, info
+
+
+@st.composite
+def cox_data(draw, max_n: int = 40):
+    """Heavily tied integer times 1..6, events 0/1 with at least one, 1-3 covariates, and a moderate β."""
+    n = draw(st.integers(2, max_n))
+    times = draw(st.lists(st.integers(1, 6), min_size=n, max_size=n))
+    events = draw(st.lists(st.integers(0, 1), min_size=n, max_size=n).filter(any))
+    p = draw(st.integers(1, 3))
+    x = np.array(draw(st.lists(st.lists(st.integers(-300, 300), min_size=p, max_size=p), min_size=n, max_size=n))) / 100
+    beta = np.array(draw(st.lists(st.floats(-1, 1), min_size=p, max_size=p)))
+    return np.array(times, dtype=float), np.array(events, dtype=float), x, beta
+
+
+def _by_cumulative_sums(times, events, x, beta, ties):
+    """ℓ, U, I of metrics/cox.py at β in the covariates' own units (its design centres x and scales it by s)."""
+    design = _Design(times, events.astype(bool), x, ties)
+    loglik, score, info = design.evaluate(beta / design.scale)  # η unchanged: (x − x̄)·s · β/s; ℓ is invariant to centring
+    return loglik, score / design.scale, info / np.outer(design.scale, design.scale)
+
+
+def _close(ours, theirs, rel=1e-10):
+    """Equal to rel of the largest entry (an entry of U or I near 0 is the difference of two larger sums)."""
+    ours, theirs = np.asarray(ours), np.asarray(theirs)
+    return bool(np.all(np.abs(ours - theirs) <= rel * max(1.0, float(np.max(np.abs(theirs))))))
+
+
+@settings(max_examples=300)
+@given(cox_data(), st.sampled_from(["breslow", "efron"]))
+def test_the_cumulative_sums_give_the_partial_likelihood_score_and_information_of_the_definition(data, ties):
+    times, events, x, beta = data
+    ours = _by_cumulative_sums(times, events, x, beta, ties)
+    theirs = partial_likelihood_by_definition(times, events, x, beta, ties)
+    for a, b in zip(ours, theirs, strict=True):
+        assert _close(a, b), (ties, a, b)
+
+
+@pytest.mark.parametrize("ties", ["breslow", "efron"])
+def test_large_tie_groups_give_the_partial_likelihood_of_the_definition(ties):
+    # 20,000 patients on 24 whole months: tie groups of hundreds of events, where Efron's c = l/d matters most
+    rng = np.random.default_rng(7)
+    n = 20_000
+    x = np.column_stack([rng.normal(0, 1, n), rng.integers(0, 2, n), rng.uniform(0, 5, n)])
+    times = rng.integers(1, 25, n).astype(float)
+    events = (rng.random(n) < 0.4).astype(float)
+    beta = np.array([0.3, -0.5, 0.1])
+    ours = _by_cumulative_sums(times, events, x, beta, ties)
+    theirs = partial_likelihood_by_definition(times, events, x, beta, ties)
+    for a, b in zip(ours, theirs, strict=True):
+        assert _close(a, b), (ties, a, b)
+
+
+@settings(max_examples=100, deadline=None)
+@given(two_covariates(), st.sampled_from(["breslow", "efron"]))
+def test_the_fit_is_the_maximum_of_the_partial_likelihood_of_the_definition(data, ties):
+    times, events, x = data
+    fit = _fit_or_reject(times, events, x, ties)
+    loglik_0, u_0, info_0 = partial_likelihood_by_definition(times, events, x, np.zeros(2), ties)
+    loglik, _, info = partial_likelihood_by_definition(times, events, x, fit.coef, ties)
+    assert fit.loglik_null == pytest.approx(loglik_0, rel=1e-10)
+    assert fit.score_test == pytest.approx(u_0 @ np.linalg.solve(info_0, u_0), rel=1e-8, abs=1e-12)
+    assert fit.loglik == pytest.approx(loglik, rel=1e-10)
+    assert _close(fit.covariance, np.linalg.inv(info), rel=1e-8)
