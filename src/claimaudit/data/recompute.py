@@ -99,7 +99,8 @@ def data_results(claims: Iterable[Claim], cohorts: Cohorts | None = None, root: 
 
     ``keep``, a dict, receives what each claim's measure computed (``recompute_claim``), for the report's figures.
     """
-    claims = [c for c in claims if c.data is not None]
+    every = list(claims)
+    claims = [c for c in every if c.data is not None]
     if cohorts is not None:
         return recompute(claims, cohorts, "extract", keep)
     by_source: dict[str, list[Claim]] = defaultdict(list)
@@ -112,7 +113,11 @@ def data_results(claims: Iterable[Claim], cohorts: Cohorts | None = None, root: 
             why = f"no reconstruction yet ({RECONSTRUCTED / group[0].source.id}/ does not exist)"
             results = [unavailable(c, "reconstruction", why) for c in group]
         else:
+            from .provenance_check import against_provenance, read_provenance
+
             results = recompute(group, _reconstruction(str(folder)), "reconstruction", keep)
+            same_source = [c for c in every if c.source.id == group[0].source.id]
+            results = against_provenance(results, same_source, read_provenance(folder))
         out.update({id(c): r for c, r in zip(group, results, strict=True)})
     return [out[id(c)] for c in claims]
 
@@ -162,7 +167,12 @@ def unavailable(claim: Claim, basis: str, why: str) -> Result:
 
 
 def _origin(basis: str, cohorts: Cohorts) -> str:
-    return f"{basis} {cohorts.folder}"
+    folder = Path(cohorts.folder)
+    try:  # shown relative to the working directory when inside it: the same text in every clone
+        folder = folder.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        pass
+    return f"{basis} {folder}"
 
 
 def _compare(claim: Claim, spec, measured: Measured) -> tuple[list[Check], list[str]]:

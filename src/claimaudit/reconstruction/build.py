@@ -70,7 +70,7 @@ def generate(root: Path, tick: Callable[[], None] | None = None) -> Outputs:
     from . import implications, nmosd, nmosd_checks, provenance, survival_decision
     from . import mg as mg_module
 
-    chen = Catalogue.load(root / CHEN)
+    chen = Catalogue.load(root / CHEN, label=str(CHEN))
     decision = survival_decision.decide(chen)
     if tick:
         tick()
@@ -96,7 +96,7 @@ def generate(root: Path, tick: Callable[[], None] | None = None) -> Outputs:
                             nmosd_checks.azathioprine(a, t),
                             bound="the annealing runs of method.search (fixed seeds, stated steps); not exhaustive: the "
                                   "achieved value is the closest found"))
-    wu = Catalogue.load(root / WU)
+    wu = Catalogue.load(root / WU, label=str(WU))
     mg_files, mg_doc = mg_module.build(wu, tick=tick)
     for name, text in mg_files.items():
         files[OUT / "wu2022" / name] = text

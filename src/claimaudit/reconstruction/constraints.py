@@ -30,12 +30,16 @@ class Catalogue:
     claims: dict[str, Claim]
 
     @classmethod
-    def load(cls, path: str | Path) -> Catalogue:
-        """Load a claim file (its errors are :class:`~claimaudit.errors.ClaimFileError`, exit 2)."""
+    def load(cls, path: str | Path, label: str | None = None) -> Catalogue:
+        """Load a claim file (its errors are :class:`~claimaudit.errors.ClaimFileError`, exit 2).
+
+        ``label`` is the path written into outputs (relative to the project root), so that a clone
+        elsewhere regenerates the same bytes.
+        """
         from ..loader import load_claims
 
         claims = load_claims(path)
-        return cls(str(path), {c.id: c for c in claims})
+        return cls(label or str(path), {c.id: c for c in claims})
 
     def claim(self, claim_id: str) -> Claim:
         """The claim with this id; a :class:`ReconstructionError` naming the file when there is none."""

@@ -173,7 +173,9 @@ def _cox_check(t: pd.DataFrame, ref: str, covs: list[str], cov: str, k: int, kin
     fit = _cox(t, covs)
     if not fit.converged:
         note = f"the fit does not converge ({', '.join(fit.diverged) or 'likelihood'} diverges: monotone likelihood); value after {fit.iterations} Newton steps"
-    return Check(ref, value, f"{COX_DEF}; {kind}: {', '.join(covs)}", note=note, impossible=proof)
+    unstable = "" if fit.converged else ("the fit does not converge, so its values depend on where the iteration stops "
+                                         "(SPSS and R print them with a warning)")
+    return Check(ref, value, f"{COX_DEF}; {kind}: {', '.join(covs)}", note=note, impossible=proof, unstable=unstable)
 
 
 def azathioprine(a: pd.DataFrame, t: pd.DataFrame) -> list[Check]:

@@ -46,6 +46,7 @@ class Check:
     scale: Fraction | int = 1  # the printed value times scale is compared (1/100 reads "82%" as a proportion)
     note: str = ""
     impossible: str = ""  # a proof that no data meeting the other constraints can meet this one
+    unstable: str = ""  # why the achieved value is not determined by the data (a Cox fit that does not converge)
     above: bool = False  # the printed value is a strict lower bound ("more than 6 months"): holds when achieved > it
 
 
@@ -70,6 +71,10 @@ def entry(cat: Catalogue, check: Check, bound: str = "") -> dict:
     if not holds:
         out["verdict"] = "inconsistent" if check.impossible else "undetermined"
         out["proof" if check.impossible else "bound"] = check.impossible or bound or "not met by the search"
+    elif check.unstable:
+        # A value that holds only where the iteration happened to stop is no evidence either way.
+        out["verdict"] = "undetermined"
+        out["bound"] = check.unstable
     return out
 
 
