@@ -1,17 +1,24 @@
 """metrics.fisher: exact Fisher P values and chi-square of two arms, against scipy and their laws.
 
 Reference values are scipy 1.17.1 (the same numbers as R 4.x ``fisher.test`` and ``chisq.test``)
-for Chen et al. 2017, Table 5; each test quotes the call that printed them.
+for Chen et al. 2017, Table 5; each test quotes the call that printed them. Tables of more than
+``EXACT_MAX_N`` patients take the log-space path: against scipy.stats.fisher_exact on seeded random
+tables of up to a million patients, and against the exact rational sum at the switch point.
 """
 
+import math
 from fractions import Fraction
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import chi2_contingency, fisher_exact, hypergeom
 
 from claimaudit.metrics.fisher import (
+    EXACT_MAX_N,
+    RELATIVE_TIE,
+    _log_space_p,
     chi_square_p,
     fisher_doubled_one_sided_p,
     fisher_exact_p,
@@ -211,3 +218,84 @@ def test_chi_square_p_equals_scipy_chi2_contingency(table, yates):
     else:
         scipy_p = chi2_contingency(scipy_table(*table), correction=yates).pvalue
         assert chi_square_p(*table, yates=yates) == pytest.approx(scipy_p, rel=1e-9)
+
+
+# ---- large tables: log space above EXACT_MAX_N patients ----------------------------------------
+
+def exact_p_with_rs_tolerance(k_1: int, n_1: int, k_2: int, n_2: int) -> Fraction:
+    """The definition the log-space path follows, in exact integers: Σ weights w with w <= observed · (1 + 1e-7)."""
+    m = k_1 + k_2
+    weights = [math.comb(n_1, x) * math.comb(n_2, m - x) for x in range(max(0, m - n_2), min(n_1, m) + 1)]
+    observed = math.comb(n_1, k_1) * math.comb(n_2, k_2)
+    tie = Fraction(RELATIVE_TIE).limit_denominator(10**8)  # 1/10^7
+    return Fraction(sum(w for w in weights if w <= observed * (1 + tie)), math.comb(n_1 + n_2, m))
+
+
+@st.composite
+def tables_of(draw, total: int):
+    """(k_1, n_1, k_2, n_2) with n_1 + n_2 = total: k_2 anywhere, or near independence (a P that is not tiny)."""
+    n_1 = draw(st.integers(0, total))
+    n_2 = total - n_1
+    k_1 = draw(st.integers(0, n_1))
+    expected = round(k_1 * n_2 / n_1) if n_1 else 0
+    near = st.integers(max(0, expected - 40), min(n_2, expected + 40))
+    return k_1, n_1, draw(near | st.integers(0, n_2)), n_2
+
+
+def random_large_tables(count: int, seed: int = 20240601) -> list[tuple[int, int, int, int]]:
+    """Seeded tables of 1,001 to 1,000,000 patients: half near independence (P anywhere in 0..1), half anywhere; some with n_1 = n_2."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(count):
+        total = int(np.exp(rng.uniform(np.log(EXACT_MAX_N + 1), np.log(1_000_000))))
+        n_1 = total // 2 if i % 5 == 0 else int(rng.integers(1, total))
+        n_2 = total - n_1
+        p_1 = rng.uniform(0, 1)
+        p_2 = min(1.0, max(0.0, p_1 + rng.normal(0, 2 / math.sqrt(min(n_1, n_2))))) if i % 2 else rng.uniform(0, 1)
+        out.append((int(rng.binomial(n_1, p_1)), n_1, int(rng.binomial(n_2, p_2)), n_2))
+    return out
+
+
+def test_the_exact_fraction_stops_at_the_switch_point():
+    assert isinstance(fisher_exact_p(250, 500, 240, EXACT_MAX_N - 500), Fraction)
+    assert isinstance(fisher_exact_p(250, 500, 240, EXACT_MAX_N - 499), float)
+
+
+@pytest.mark.parametrize("table", random_large_tables(200), ids=lambda t: f"{t[0]}/{t[1]}-vs-{t[2]}/{t[3]}")
+def test_above_the_switch_fisher_p_equals_scipy_fisher_exact(table):
+    # scipy's own tolerance is 1 + 1e-14 (ours, R's, 1 + 1e-7): on these tables no other table lies between the two
+    assert fisher_exact_p(*table) == pytest.approx(fisher_exact(scipy_table(*table)).pvalue, rel=1e-7, abs=1e-300)
+
+
+def test_a_million_patients_take_milliseconds_not_days():
+    import time
+
+    start = time.perf_counter()
+    p = fisher_exact_p(230_000, 500_000, 231_000, 500_000)
+    assert time.perf_counter() - start < 1.0  # about 0.01 s; the exact path would need 460,000 binomials of 10^5 digits
+    assert p == pytest.approx(fisher_exact(scipy_table(230_000, 500_000, 231_000, 500_000)).pvalue, rel=1e-7)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from([EXACT_MAX_N, EXACT_MAX_N + 1]).flatmap(tables_of))
+def test_at_the_switch_point_log_space_equals_the_exact_sum(table):
+    exact = exact_p_with_rs_tolerance(*table)
+    assert _log_space_p(*table) == pytest.approx(float(exact), rel=1e-9, abs=1e-300)
+    if sum(table[1::2]) <= EXACT_MAX_N:  # the exact path: the same P without the tolerance, bar a table within 1e-7
+        assert float(fisher_exact_p(*table)) == pytest.approx(float(exact), rel=1e-9, abs=1e-300)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(EXACT_MAX_N + 1, 200_000).flatmap(tables_of))
+def test_log_space_p_is_symmetric_under_swapping_rows_and_columns(table):
+    k_1, n_1, k_2, n_2 = table
+    p = fisher_exact_p(*table)
+    assert 0 <= p <= 1
+    assert fisher_exact_p(k_2, n_2, k_1, n_1) == pytest.approx(p, rel=1e-9, abs=1e-300)
+    assert fisher_exact_p(n_1 - k_1, n_1, n_2 - k_2, n_2) == pytest.approx(p, rel=1e-9, abs=1e-300)
+
+
+def test_a_count_outside_its_arm_is_refused_above_the_switch_too():
+    with pytest.raises(ValueError) as info:
+        fisher_exact_p(600_001, 600_000, 3, 400_000)
+    assert str(info.value) == "k_1=600001 must be a count in 0..600000 (n=600000)"

@@ -15,6 +15,18 @@ The Fisher P values are exact rationals (``fractions.Fraction`` over ``math.comb
 tables are "as likely as" the observed one is decided by integer comparison, not by the
 relative tolerance that float implementations need (scipy 1e-14, R 1e-7). Pure Python on
 purpose: importing scipy costs ~0.8 s and the data-free audit must stay under 3 s.
+
+**Large tables.** The exact path costs O(m) binomials of O(n) digits each: 3 ms at
+n_1 + n_2 = 1,000, 0.26 s at 5,000, 1.7 s at 10,000, days at 1,000,000. Above
+:data:`EXACT_MAX_N` patients :func:`fisher_exact_p` works in log space instead and returns a
+float: log P(K_1 = x) = log C(n_1, x) + log C(n_2, m − x) − log C(n_1 + n_2, m) for every x of
+the support at once (``scipy.special.gammaln``, imported only then), and "no likelier than the
+observed table" is R's ``fisher.test`` rule: probability ≤ observed · (1 + 1e-7), computed
+relative to the most likely table and normalised by the sum of the whole support, as R does
+(scipy's ``fisher_exact`` uses 1 + 1e-14; the two differ only for a table within 1e-7 of the
+observed one's probability). A few milliseconds at a million patients, to about 1e-9 relative.
+Below the switch the exact rational P and its integer comparison stay: the printed-number kinds
+and their variants (one-sided, mid-P, doubled) use small tables only.
 """
 
 from __future__ import annotations
@@ -25,12 +37,22 @@ from typing import Literal
 
 Alternative = Literal["less", "greater"]
 
+EXACT_MAX_N = 1000
+"""The largest n_1 + n_2 for which :func:`fisher_exact_p` is an exact Fraction; above it, log space and a float."""
 
-def _weights(k_1: int, n_1: int, k_2: int, n_2: int) -> tuple[dict[int, int], int, int]:
-    """C(n_1, x)·C(n_2, m - x) for every feasible x, the observed x's weight, and C(n_1 + n_2, m)."""
+RELATIVE_TIE = 1e-7
+"""R's ``fisher.test`` tolerance (``relErr <- 1 + 10^(-7)``): in log space, a table this close to the observed one's probability counts as no likelier."""
+
+
+def _check_counts(k_1: int, n_1: int, k_2: int, n_2: int) -> None:
     for name, k, n in (("k_1", k_1, n_1), ("k_2", k_2, n_2)):
         if not 0 <= k <= n:
             raise ValueError(f"{name}={k!r} must be a count in 0..{n} (n={n!r})")
+
+
+def _weights(k_1: int, n_1: int, k_2: int, n_2: int) -> tuple[dict[int, int], int, int]:
+    """C(n_1, x)·C(n_2, m - x) for every feasible x, the observed x's weight, and C(n_1 + n_2, m)."""
+    _check_counts(k_1, n_1, k_2, n_2)
     m = k_1 + k_2
     weights = {x: math.comb(n_1, x) * math.comb(n_2, m - x) for x in range(max(0, m - n_2), min(n_1, m) + 1)}
     return weights, weights[k_1], math.comb(n_1 + n_2, m)
@@ -48,18 +70,39 @@ def table_probability(k_1: int, n_1: int, k_2: int, n_2: int) -> Fraction:
     return Fraction(observed, total)
 
 
-def fisher_exact_p(k_1: int, n_1: int, k_2: int, n_2: int) -> Fraction:
+def fisher_exact_p(k_1: int, n_1: int, k_2: int, n_2: int) -> Fraction | float:
     """Two-sided Fisher exact P: sum of tables no likelier than the observed one (SPSS "Exact Sig. (2-sided)"; scipy.stats.fisher_exact).
 
     ``P = Σ P(K_1 = x)`` over every x with ``P(K_1 = x) <= P(K_1 = k_1)``: the "minimum
-    likelihood" two-sided P (Agresti 2013, §3.5.3), also R's ``fisher.test``. Chen et al. 2017,
-    Table 5, relapse-free 18/25 vs 14/29, printed 0.100:
+    likelihood" two-sided P (Agresti 2013, §3.5.3), also R's ``fisher.test``. An exact Fraction
+    up to :data:`EXACT_MAX_N` patients; above, a float computed in log space with R's relative
+    tolerance (module docstring). Chen et al. 2017, Table 5, relapse-free 18/25 vs 14/29, printed 0.100:
 
     >>> round(float(fisher_exact_p(18, 25, 14, 29)), 5)
     0.09979
+    >>> round(fisher_exact_p(600, 1200, 640, 1300), 5)  # 2,500 patients: in log space, a float
+    0.71867
     """
+    if n_1 + n_2 > EXACT_MAX_N:
+        _check_counts(k_1, n_1, k_2, n_2)
+        return _log_space_p(k_1, n_1, k_2, n_2)
     weights, observed, total = _weights(k_1, n_1, k_2, n_2)
     return Fraction(sum(w for w in weights.values() if w <= observed), total)
+
+
+def _log_space_p(k_1: int, n_1: int, k_2: int, n_2: int) -> float:
+    """The two-sided P of :func:`fisher_exact_p` from log probabilities, as R's fisher.test computes it (relErr 1 + 1e-7)."""
+    import numpy as np
+    from scipy.special import gammaln  # ~0.2 s, paid only for a table of more than EXACT_MAX_N patients
+
+    m = k_1 + k_2
+    x = np.arange(max(0, m - n_2), min(n_1, m) + 1, dtype=float)
+    # log C(n_1, x) + log C(n_2, m − x), less the constants that normalising cancels
+    log_p = -(gammaln(x + 1) + gammaln(n_1 - x + 1) + gammaln(m - x + 1) + gammaln(n_2 - m + x + 1))
+    observed = log_p[k_1 - int(x[0])]
+    relative = np.exp(log_p - log_p.max())  # R's dnhyper: exp(d − max(d)), then d / sum(d)
+    no_likelier = log_p <= observed + math.log1p(RELATIVE_TIE)
+    return float(min(1.0, relative[no_likelier].sum() / relative.sum()))
 
 
 def fisher_one_sided_p(k_1: int, n_1: int, k_2: int, n_2: int, alternative: Alternative) -> Fraction:
