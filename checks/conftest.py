@@ -34,3 +34,18 @@ def audit_claims(write_claim_file):
         return {r.claim: r for r in audit(load_claims(write_claim_file(claims_yaml, source_text)))}
 
     return run
+
+
+@pytest.fixture
+def claims_dir(tmp_path: Path, monkeypatch, request):
+    """A working folder with claims/sources/paper.txt (the test module's SOURCE); returns a writer of claims/<name>."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "claims" / "sources").mkdir(parents=True)
+    (tmp_path / "claims" / "sources" / "paper.txt").write_text(request.module.SOURCE, "utf-8")
+
+    def write(claims: str, name: str = "paper.yaml") -> Path:
+        path = tmp_path / "claims" / name
+        path.write_text("source:\n  id: paper\n  text: sources/paper.txt\nclaims:\n" + textwrap.indent(claims.strip("\n"), "  ") + "\n", "utf-8")
+        return path
+
+    return write

@@ -1,6 +1,9 @@
-"""Run one kind on an in-memory claim: for property tests, which must not write files per example."""
+"""Test helpers: run one kind on an in-memory claim (property tests must not write files per example); digest a folder."""
 
 from __future__ import annotations
+
+import hashlib
+from pathlib import Path
 
 from claimaudit.kinds import get_kind
 from claimaudit.model import Claim, Source
@@ -20,3 +23,13 @@ def run_kind(kind: str, reported: dict[str, str], params: dict | None = None, ro
     if spec.validate is not None:
         spec.validate(values)
     return spec.func(claim, values)
+
+
+def digest(folder: Path) -> str:
+    """A hash of every file name and byte under ``folder``: equal before and after means nothing was written."""
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        h.update(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            h.update(path.read_bytes())
+    return h.hexdigest()

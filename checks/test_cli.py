@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -32,19 +31,6 @@ FINDING = """
 """
 
 
-@pytest.fixture
-def claims_dir(tmp_path, monkeypatch):
-    """A working folder with claims/sources/paper.txt; returns a writer of claims/paper.yaml."""
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "claims" / "sources").mkdir(parents=True)
-    (tmp_path / "claims" / "sources" / "paper.txt").write_text(SOURCE, "utf-8")
-
-    def write(claims: str, name: str = "paper.yaml") -> Path:
-        path = tmp_path / "claims" / name
-        path.write_text("source:\n  id: paper\n  text: sources/paper.txt\nclaims:\n" + textwrap.indent(claims.strip("\n"), "  ") + "\n", "utf-8")
-        return path
-
-    return write
 
 
 def test_exit_0_when_every_verdict_meets_its_expectation(claims_dir, capsys):

@@ -197,16 +197,3 @@ def test_pytest_without_extract_passes_a_claim_whose_data_wait_for_a_reconstruct
     result.assert_outcomes(passed=2)
 
 
-@pytest.fixture
-def claims_dir(tmp_path, monkeypatch):
-    """A working folder with claims/sources/paper.txt; returns a writer of claims/paper.yaml (as in test_cli.py)."""
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "claims" / "sources").mkdir(parents=True)
-    (tmp_path / "claims" / "sources" / "paper.txt").write_text(SOURCE, "utf-8")
-
-    def write(claims: str, name: str = "paper.yaml") -> Path:
-        path = tmp_path / "claims" / name
-        path.write_text("source:\n  id: paper\n  text: sources/paper.txt\nclaims:\n" + textwrap.indent(claims.strip("\n"), "  ") + "\n", "utf-8")
-        return path
-
-    return write

@@ -5,7 +5,6 @@ by ``claimaudit audit``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -14,20 +13,13 @@ from pathlib import Path
 import pytest
 
 from claimaudit.cli import main
+from kit import digest
 
 ROOT = Path(__file__).resolve().parent.parent
 NMOSD = ROOT / "fixtures" / "extracts" / "valid" / "nmosd-small"
 ORPHAN = ROOT / "fixtures" / "extracts" / "broken" / "orphan-attack"
 
 
-def digest(folder: Path) -> str:
-    """A hash of every file name and byte under ``folder`` (as in checks/data/test_extract.py)."""
-    h = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        h.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
-            h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 def test_exit_0_and_one_summary_line_when_the_extract_meets_the_contract(capsys, tmp_path):

@@ -7,7 +7,6 @@ Each GX check costs ~0.5 s (plus ~3 s to import GX once): every extract is check
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import socket
@@ -18,6 +17,7 @@ import pytest
 from claimaudit.data import COLUMNS, read_extract
 from claimaudit.data.contract import RULES, check_contract, column_rules, derive, export_suites
 from claimaudit.errors import ContractViolation
+from kit import digest
 
 # folder -> the one violation it must show, as printed
 VIOLATIONS = {
@@ -46,14 +46,6 @@ BROKEN = ROOT / "fixtures" / "extracts" / "broken"
 MEETS = [VALID / "nmosd-small", VALID / "mg-small", BROKEN / "parquet-valid"]
 
 
-def digest(folder: Path) -> str:
-    """A hash of every file name and byte under ``folder`` (as in test_extract.py)."""
-    h = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        h.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
-            h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 def readme_fragment(folder: Path) -> str:

@@ -5,7 +5,6 @@ The broken extracts are in fixtures/extracts/broken/<name>/, one mistake each, s
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +12,7 @@ import pytest
 
 from claimaudit.data import COLUMNS, read_extract
 from claimaudit.errors import ExtractError
+from kit import digest
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID = ROOT / "fixtures" / "extracts" / "valid"
@@ -35,14 +35,6 @@ UNREADABLE = {
 }
 
 
-def digest(folder: Path) -> str:
-    """A hash of every file name and byte under ``folder``: equal before and after means nothing was written."""
-    h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*")):
-        h.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
-            h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 def readme_fragment(folder: Path) -> str:
