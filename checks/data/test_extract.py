@@ -84,7 +84,7 @@ def test_the_mg_extract_holds_only_the_mg_tables():
 
 
 def test_a_parquet_extract_reads_the_same_as_its_csv_original():
-    csv, parquet = read_extract(VALID / "nmosd-small"), read_extract(BROKEN / "parquet-valid")
+    csv, parquet = read_extract(VALID / "nmosd-small"), read_extract(VALID / "nmosd-parquet")
     assert {n: p.suffix for n, p in parquet.files.items()} == dict.fromkeys(csv.tables, ".parquet")
     for name, df in csv.tables.items():
         pd.testing.assert_frame_equal(parquet.tables[name], df)
