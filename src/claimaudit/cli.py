@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     a = sub.add_parser(
         "audit",
-        help="check every claim from the printed numbers",
+        help="check every claim from the printed numbers, and from data (the reconstructions, or --extract DIR)",
         description=(
             "Check every claim of the given claim files (default: all of claims/) from the printed numbers alone, "
             "rounding-aware, and each claim with a data block also from patient-level data (--extract DIR, or the "
