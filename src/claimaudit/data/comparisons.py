@@ -42,14 +42,20 @@ from .spec import (
 SURVIVAL = ("time_to_first_relapse", "relapsed")  # the one survival outcome of the sources: time and event
 
 
+def _pairs(spec: DataSpec, data: Cohorts, sep: str):
+    """The complete pairs of ``a <sep> b`` over the claim's rows, and the definition that names them."""
+    frame = select_rows(spec, data)
+    a, b = split_pair(need_variable(spec), sep)
+    (x, y), dropped = complete_cases(as_numbers(frame, a), as_numbers(frame, b))
+    definition = f"{a} {sep.strip()} {b} over {spec.where()}, {len(x)} pairs" + (f" ({dropped} incomplete left out)" if dropped else "")
+    return (x, y), definition
+
+
 def wilcoxon(spec: DataSpec, data: Cohorts) -> Measured:
     """Wilcoxon signed-rank of ``before -> after`` per patient (metrics.wilcoxon, SPSS asymptotic); complete pairs only."""
-    frame = select_rows(spec, data)
-    a, b = split_pair(need_variable(spec), "->")
-    (before, after), dropped = complete_cases(as_numbers(frame, a), as_numbers(frame, b))
+    (before, after), definition = _pairs(spec, data, "->")
     result = call(wilcoxon_signed_rank, before, after)
-    m = Measured(definition=f"{a} -> {b} over {spec.where()}, {len(before)} pairs" + (f" ({dropped} incomplete left out)" if dropped else ""),
-                 conventions=(result.method,))
+    m = Measured(definition=definition, conventions=(result.method,))
     m.put("p", result.p, f"{num(result.p)} (z = {result.statistic:.3f})")
     m.p = result.p
     m.direction = "decrease" if result.statistic < 0 else "increase" if result.statistic > 0 else "none"
@@ -179,12 +185,9 @@ def cox(spec: DataSpec, data: Cohorts) -> Measured:
 
 def spearman(spec: DataSpec, data: Cohorts) -> Measured:
     """Spearman's rho and its P for ``x with y`` (metrics.spearman), complete pairs only."""
-    frame = select_rows(spec, data)
-    a, b = split_pair(need_variable(spec), " with ")
-    (x, y), dropped = complete_cases(as_numbers(frame, a), as_numbers(frame, b))
+    (x, y), definition = _pairs(spec, data, " with ")
     result = call(spearman_test, x, y)
-    m = Measured(definition=f"{a} with {b} over {spec.where()}, {len(x)} pairs" + (f" ({dropped} incomplete left out)" if dropped else ""),
-                 conventions=(result.method,))
+    m = Measured(definition=definition, conventions=(result.method,))
     m.put("rho", result.statistic, num(result.statistic))
     m.put("p", result.p, num(result.p))
     m.p = result.p
